@@ -1,0 +1,260 @@
+import CLibPQ
+import NIOConcurrencyHelpers
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A blocking libpq connection. Every method blocks its thread, so callers run it on the layer's
+/// thread pool, never on an event loop. A lock makes concurrent misuse wait instead of corrupting
+/// the connection; `cancel()` is the one call meant to come from another thread.
+final class LibPQConnection: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private let lock = NIOLock()
+    private let target: String
+    private var statements: [StatementKey: String] = [:]
+    private var nextStatement = 0
+    private let cancelHandle: NIOLockedValueBox<OpaquePointer?>
+
+    /// The most prepared statements kept per connection before the cache is emptied.
+    static let statementCacheLimit = 512
+
+    struct StatementKey: Hashable {
+        var sql: String
+        var types: [PostgresDataType]
+    }
+
+    init(configuration: PostgresConfiguration) throws {
+        let options = configuration.options
+        let connection: OpaquePointer? = withCStringArray(options.map(\.keyword)) { keywords in
+            withCStringArray(options.map(\.value)) { values in
+                PQconnectdbParams(keywords, values, 0)
+            }
+        }
+        guard let connection else {
+            throw PostgresError(.connectionFailed, "connection to \(configuration.target) failed: out of memory")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(connection)).trimmed
+            PQfinish(connection)
+            throw Self.connectError(message, target: configuration.target)
+        }
+        // Notices (such as "drop cascades to …") would go to standard error; statements that
+        // matter report through results and errors instead.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        self.handle = connection
+        self.target = configuration.target
+        self.cancelHandle = NIOLockedValueBox(PQgetCancel(connection))
+    }
+
+    deinit {
+        cancelHandle.withLockedValue { cancel in
+            if let cancel { PQfreeCancel(cancel) }
+            cancel = nil
+        }
+        PQfinish(handle)
+    }
+
+    /// Sorts a libpq connection failure into the codes callers act on.
+    static func connectError(_ message: String, target: String) -> PostgresError {
+        let lower = message.lowercased()
+        let code: PostgresError.Code
+        let summary: String
+        if lower.contains("password authentication failed") || lower.contains("authentication failed")
+            || (lower.contains("role") && lower.contains("does not exist")) || lower.contains("no password supplied")
+        {
+            code = .authenticationFailed
+            summary = "authentication failed"
+        } else if lower.contains("database") && lower.contains("does not exist") {
+            code = .databaseMissing
+            summary = "database does not exist"
+        } else if lower.contains("connection refused") || lower.contains("could not translate host name")
+            || lower.contains("timeout expired") || lower.contains("no route to host")
+            || lower.contains("network is unreachable") || lower.contains("could not connect")
+        {
+            code = .unreachable
+            summary = "server unreachable"
+        } else {
+            code = .connectionFailed
+            summary = "connection failed"
+        }
+        return PostgresError(code, "\(summary): \(target): \(message.replacingNewlines)")
+    }
+
+    // MARK: Health
+
+    /// Whether the connection is still open and outside any transaction, without a round trip.
+    ///
+    /// The suite never LISTENs, so an idle connection has nothing to hear; if its socket is
+    /// readable the server has most likely ended the session (a restart or a terminated backend
+    /// sends a FATAL report, then closes), and the connection is given up.
+    var isIdleAndHealthy: Bool {
+        lock.withLock {
+            guard PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) == PQTRANS_IDLE else { return false }
+            return fengqiao_pq_socket_readable(handle) == 0
+        }
+    }
+
+    /// Whether the connection is open and idle, so it can go back to a pool.
+    var isReusable: Bool {
+        lock.withLock { PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE }
+    }
+
+    /// Asks the server to cancel the statement running now, if any. Safe from any thread.
+    func cancel() {
+        cancelHandle.withLockedValue { cancel in
+            guard let cancel else { return }
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+        }
+    }
+
+    // MARK: Statements
+
+    /// Runs one statement through the extended protocol, preparing it once per connection.
+    func execute(_ query: PostgresQuery) throws -> PostgresResultStorage {
+        try lock.withLock {
+            let name = try prepareLocked(query)
+            let result = query.bindings.withCArrays { values, lengths, formats in
+                PQexecPrepared(handle, name, Int32(query.bindings.count), values, lengths, formats, 1)
+            }
+            return try check(result, query: query.sql)
+        }
+    }
+
+    /// Runs SQL text through the simple protocol: several statements are allowed, parameters are not.
+    /// For migrations and administration only.
+    func executeScript(_ sql: String) throws {
+        try lock.withLock {
+            _ = try check(PQexec(handle, sql), query: sql)
+        }
+    }
+
+    private func prepareLocked(_ query: PostgresQuery) throws -> String {
+        let key = StatementKey(sql: query.sql, types: query.bindings.types)
+        if let name = statements[key] { return name }
+        if statements.count >= Self.statementCacheLimit {
+            _ = try check(PQexec(handle, "DEALLOCATE ALL"), query: "DEALLOCATE ALL")
+            statements.removeAll(keepingCapacity: true)
+        }
+        nextStatement += 1
+        let name = "fq_\(nextStatement)"
+        let oids = key.types.map(\.oid)
+        let result = oids.withUnsafeBufferPointer { types in
+            PQprepare(handle, name, query.sql, Int32(oids.count), types.baseAddress)
+        }
+        _ = try check(result, query: query.sql)
+        statements[key] = name
+        return name
+    }
+
+    /// Turns a libpq result into rows, or into the error it reports; frees failed results.
+    private func check(_ result: OpaquePointer?, query: String) throws -> PostgresResultStorage {
+        guard let result else {
+            throw connectionError(query: query)
+        }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY, PGRES_COPY_IN:
+            return PostgresResultStorage(result: result)
+        default:
+            let error = serverError(result, query: query)
+            PQclear(result)
+            throw error
+        }
+    }
+
+    private func connectionError(query: String?) -> PostgresError {
+        let message = String(cString: PQerrorMessage(handle)).trimmed.replacingNewlines
+        if PQstatus(handle) != CONNECTION_OK {
+            return PostgresError(.connectionLost, "connection to \(target) lost: \(message)", query: query)
+        }
+        return PostgresError(.connectionFailed, "libpq failed: \(message)", query: query)
+    }
+
+    private func serverError(_ result: OpaquePointer, query: String) -> PostgresError {
+        func field(_ code: Character) -> String? {
+            PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
+        }
+        guard let sqlState = field("C") else {
+            return connectionError(query: query)
+        }
+        let info = PostgresError.ServerInfo(
+            sqlState: sqlState,
+            message: field("M") ?? "",
+            detail: field("D"),
+            hint: field("H"),
+            constraintName: field("n"),
+            schemaName: field("s"),
+            tableName: field("t"),
+            columnName: field("c")
+        )
+        if PQstatus(handle) != CONNECTION_OK {
+            return PostgresError(.connectionLost, "connection to \(target) lost", serverInfo: info, query: query)
+        }
+        if sqlState == "57014" {
+            return PostgresError(.cancelled, "statement cancelled", serverInfo: info, query: query)
+        }
+        return PostgresError(.server, "the server refused the statement", serverInfo: info, query: query)
+    }
+
+    // MARK: COPY
+
+    /// Runs `COPY … FROM STDIN`, feeding it what `produce` writes; returns the rows copied.
+    ///
+    /// `produce` gets a function that sends one chunk of COPY data. When `produce` throws, the
+    /// copy is abandoned and the server rolls it back.
+    func copyIn(_ sql: String, produce: (_ send: @escaping ([UInt8]) throws -> Void) throws -> Void) throws -> Int {
+        try lock.withLock {
+            let start = try check(PQexec(handle, sql), query: sql)
+            guard PQresultStatus(start.result) == PGRES_COPY_IN else {
+                throw PostgresError(.copyFailed, "statement did not start a COPY FROM STDIN", query: sql)
+            }
+            var producerError: Error?
+            do {
+                try produce { chunk in
+                    let sent = chunk.withUnsafeBytes { raw in
+                        PQputCopyData(self.handle, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count))
+                    }
+                    if sent != 1 { throw self.connectionError(query: sql) }
+                }
+            } catch {
+                producerError = error
+            }
+            let ended = PQputCopyEnd(handle, producerError == nil ? nil : "aborted by the client")
+            var final: Result<Int, Error> = .success(0)
+            // Drain every result so the connection is ready for the next statement.
+            while let result = PQgetResult(handle) {
+                if case .success = final {
+                    final = Result { try check(result, query: sql).affectedRows }
+                } else {
+                    PQclear(result)
+                }
+            }
+            if let producerError { throw producerError }
+            if ended != 1 { throw connectionError(query: sql) }
+            return try final.get()
+        }
+    }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings.
+private func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let duplicates: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    defer { duplicates.forEach { free($0) } }
+    let pointers: [UnsafePointer<CChar>?] = duplicates.map { $0.map { UnsafePointer($0) } } + [nil]
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+extension String {
+    var replacingNewlines: String {
+        split(whereSeparator: \.isNewline).map { $0.trimmingCharacters() }.joined(separator: "; ")
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters() -> String {
+        String(self.drop(while: \.isWhitespace)).trimmed
+    }
+}

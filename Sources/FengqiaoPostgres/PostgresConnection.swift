@@ -1,0 +1,153 @@
+import Logging
+import NIOPosix
+
+/// One connection to PostgreSQL, with an async API.
+///
+/// libpq blocks, so each call runs on a thread of a `NIOThreadPool` and the calling task awaits
+/// it; no event loop is ever blocked. Statements are prepared once per connection and reused.
+/// Cancelling the calling task asks the server to cancel the running statement.
+///
+/// Most code takes connections from a `PostgresPool` rather than opening its own.
+public final class PostgresConnection: PostgresQueryable, Sendable {
+    let core: LibPQConnection
+    let threadPool: NIOThreadPool
+
+    init(core: LibPQConnection, threadPool: NIOThreadPool) {
+        self.core = core
+        self.threadPool = threadPool
+    }
+
+    /// Opens a connection.
+    ///
+    /// - Parameter threadPool: where the blocking libpq calls run; the shared singleton by default.
+    /// - Throws: `PostgresError` with `.unreachable`, `.authenticationFailed`, `.databaseMissing` or
+    ///   `.connectionFailed`; the message names the target but never the password.
+    public static func connect(
+        to configuration: PostgresConfiguration,
+        threadPool: NIOThreadPool = .singleton
+    ) async throws -> PostgresConnection {
+        let core = try await threadPool.runIfActive { try LibPQConnection(configuration: configuration) }
+        return PostgresConnection(core: core, threadPool: threadPool)
+    }
+
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        let storage = try await run { core in try core.execute(query) }
+        return PostgresRows(storage: storage, query: query.sql)
+    }
+
+    /// Runs SQL text that may hold several statements and no parameters (simple protocol).
+    ///
+    /// For migrations and administration; application statements use `query(_:)`.
+    public func executeScript(_ sql: String) async throws {
+        try await run { core in try core.executeScript(sql) }
+    }
+
+    /// Copies rows into a table with `COPY … FROM STDIN (FORMAT binary)`.
+    ///
+    /// `table` and `columns` are identifiers, quoted here; `body` appends the rows. It runs on the
+    /// layer's thread, so it must not block on anything else.
+    ///
+    /// ```swift
+    /// let copied = try await connection.copyRows(into: "registry.resident", columns: ["name", "phone"]) { rows in
+    ///     for resident in residents { rows.append(resident.name, resident.phone) }
+    /// }
+    /// ```
+    /// - Returns: the number of rows the server stored.
+    /// - Throws: `PostgresError` (a constraint violation rolls back the whole copy).
+    @discardableResult
+    public func copyRows(
+        into table: String, columns: [String],
+        _ body: @escaping @Sendable (inout PostgresCopyWriter) throws -> Void
+    ) async throws -> Int {
+        let sql = PostgresCopyWriter.statement(table: table, columns: columns)
+        return try await run { core in
+            try core.copyIn(sql) { send in
+                var writer = PostgresCopyWriter(columnCount: columns.count, send: send)
+                try body(&writer)
+                try writer.finish()
+            }
+        }
+    }
+
+    /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
+    ///
+    /// - Throws: what `body` throws, or `PostgresError` from BEGIN or COMMIT (a serialization
+    ///   failure can surface at COMMIT).
+    public func transaction<Result: Sendable>(
+        isolation: PostgresIsolationLevel = .readCommitted,
+        _ body: (PostgresTransaction) async throws -> Result
+    ) async throws -> Result {
+        try await execute(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation.sql)"))
+        let result: Result
+        do {
+            result = try await body(PostgresTransaction(connection: self))
+        } catch {
+            await rollback()
+            throw error
+        }
+        do {
+            try await execute("COMMIT")
+        } catch {
+            await rollback()
+            throw error
+        }
+        return result
+    }
+
+    /// Rolls back even when the task is cancelled; a connection that cannot (it broke) is left
+    /// outside the idle state, so a pool discards it.
+    private func rollback() async {
+        let core = self.core
+        _ = try? await threadPool.runIfActive { try core.executeScript("ROLLBACK") }
+    }
+
+    /// Whether the connection is usable and idle (cheap: no round trip).
+    var isIdleAndHealthy: Bool { core.isIdleAndHealthy }
+
+    /// Runs a blocking libpq call on the thread pool, cancelling the statement if the task is.
+    func run<Value: Sendable>(_ body: @escaping @Sendable (LibPQConnection) throws -> Value) async throws -> Value {
+        let core = self.core
+        return try await withTaskCancellationHandler {
+            try Task.checkCancellation()
+            return try await threadPool.runIfActive { try body(core) }
+        } onCancel: {
+            core.cancel()
+        }
+    }
+}
+
+/// The isolation level of a transaction.
+public enum PostgresIsolationLevel: Sendable {
+    case readCommitted
+    case repeatableRead
+    case serializable
+
+    var sql: String {
+        switch self {
+        case .readCommitted: "READ COMMITTED"
+        case .repeatableRead: "REPEATABLE READ"
+        case .serializable: "SERIALIZABLE"
+        }
+    }
+}
+
+/// Statements inside one open transaction.
+///
+/// It only exists inside `transaction { }`, which commits or rolls back; it has no COMMIT of its own.
+public struct PostgresTransaction: PostgresQueryable {
+    /// The connection the transaction runs on.
+    public let connection: PostgresConnection
+
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        try await connection.query(query)
+    }
+
+    /// Copies rows into a table as part of this transaction; see `PostgresConnection.copyRows`.
+    @discardableResult
+    public func copyRows(
+        into table: String, columns: [String],
+        _ body: @escaping @Sendable (inout PostgresCopyWriter) throws -> Void
+    ) async throws -> Int {
+        try await connection.copyRows(into: table, columns: columns, body)
+    }
+}

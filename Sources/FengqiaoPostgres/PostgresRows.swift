@@ -1,0 +1,145 @@
+import CLibPQ
+
+/// The rows a statement returned, kept in libpq's result until the last row is released.
+///
+/// ```swift
+/// for row in try await pool.query("SELECT id, name FROM registry.unit") {
+///     let id = try row.decode(Int64.self, column: "id")
+///     let name = try row.decode(String.self, column: "name")
+/// }
+/// ```
+public struct PostgresRows: Sendable, RandomAccessCollection {
+    let storage: PostgresResultStorage
+    let query: String
+
+    init(storage: PostgresResultStorage, query: String) {
+        self.storage = storage
+        self.query = query
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { storage.rowCount }
+
+    public subscript(position: Int) -> PostgresRow {
+        PostgresRow(storage: storage, index: Int32(position), query: query)
+    }
+
+    /// The column names, in order.
+    public var columns: [String] { storage.columnNames }
+
+    /// The number of rows a command touched (`INSERT`, `UPDATE`, `DELETE`, `COPY`, …) or returned.
+    public var affectedRows: Int { storage.affectedRows }
+}
+
+/// One row of a result.
+public struct PostgresRow: Sendable {
+    let storage: PostgresResultStorage
+    let index: Int32
+    let query: String
+
+    /// The column names, in order.
+    public var columns: [String] { storage.columnNames }
+
+    /// Reads the column at `column` (0-based) as `Value`.
+    ///
+    /// - Throws: `PostgresError.decoding` naming the column, its PostgreSQL type and the Swift type,
+    ///   when the value is NULL or does not fit.
+    public func decode<Value: PostgresDecodable>(_: Value.Type = Value.self, at column: Int) throws -> Value {
+        guard let value = try decodeOptional(Value.self, at: column) else {
+            throw decodingError(column: column, swiftType: Value.self, reason: "value is NULL")
+        }
+        return value
+    }
+
+    /// Reads the column at `column` (0-based) as `Value`, or `nil` for NULL.
+    public func decode<Value: PostgresDecodable>(_: Value?.Type, at column: Int) throws -> Value? {
+        try decodeOptional(Value.self, at: column)
+    }
+
+    /// Reads the named column as `Value`.
+    public func decode<Value: PostgresDecodable>(_: Value.Type = Value.self, column name: String) throws -> Value {
+        try decode(Value.self, at: try columnIndex(name))
+    }
+
+    /// Reads the named column as `Value`, or `nil` for NULL.
+    public func decode<Value: PostgresDecodable>(_: Value?.Type, column name: String) throws -> Value? {
+        try decodeOptional(Value.self, at: try columnIndex(name))
+    }
+
+    /// Whether the column at `column` is NULL.
+    public func isNull(at column: Int) -> Bool {
+        PQgetisnull(storage.result, index, Int32(column)) != 0
+    }
+
+    private func columnIndex(_ name: String) throws -> Int {
+        guard let column = storage.columnIndex[name] else {
+            throw PostgresError(.decoding, "no column named \"\(name)\" in the result", query: query)
+        }
+        return column
+    }
+
+    private func decodeOptional<Value: PostgresDecodable>(_: Value.Type, at column: Int) throws -> Value? {
+        guard column >= 0, column < storage.columnNames.count else {
+            throw PostgresError(
+                .decoding, "column index \(column) out of range (\(storage.columnNames.count) columns)", query: query)
+        }
+        let result = storage.result
+        if PQgetisnull(result, index, Int32(column)) != 0 { return nil }
+        let length = Int(PQgetlength(result, index, Int32(column)))
+        let type = storage.columnTypes[column]
+        do {
+            guard let pointer = PQgetvalue(result, index, Int32(column)) else {
+                throw PostgresDecodingFailure("no value")
+            }
+            return try Value.decode(from: UnsafeRawBufferPointer(start: pointer, count: length), type: type)
+        } catch let failure as PostgresDecodingFailure {
+            throw decodingError(column: column, swiftType: Value.self, reason: failure.reason)
+        }
+    }
+
+    private func decodingError(column: Int, swiftType: Any.Type, reason: String) -> PostgresError {
+        let name = storage.columnNames[column]
+        let type = storage.columnTypes[column]
+        return PostgresError(
+            .decoding, "column \"\(name)\" of type \(type) cannot be decoded as \(swiftType): \(reason)",
+            query: query)
+    }
+}
+
+/// Owns a libpq `PGresult` and frees it when the last row referring to it is gone.
+///
+/// A `PGresult` is immutable once returned, so reading it from several threads is safe.
+final class PostgresResultStorage: @unchecked Sendable {
+    let result: OpaquePointer
+    let rowCount: Int
+    let columnNames: [String]
+    let columnTypes: [PostgresDataType]
+    let columnIndex: [String: Int]
+    let affectedRows: Int
+
+    init(result: OpaquePointer) {
+        self.result = result
+        self.rowCount = Int(PQntuples(result))
+        let fields = Int(PQnfields(result))
+        var names: [String] = []
+        var types: [PostgresDataType] = []
+        var index: [String: Int] = [:]
+        names.reserveCapacity(fields)
+        types.reserveCapacity(fields)
+        for column in 0..<fields {
+            let name = PQfname(result, Int32(column)).map { String(cString: $0) } ?? ""
+            names.append(name)
+            types.append(PostgresDataType(oid: PQftype(result, Int32(column))))
+            if index[name] == nil { index[name] = column }
+        }
+        self.columnNames = names
+        self.columnTypes = types
+        self.columnIndex = index
+        let tuples = PQcmdTuples(result).map { String(cString: $0) } ?? ""
+        self.affectedRows = Int(tuples) ?? rowCount
+    }
+
+    deinit {
+        PQclear(result)
+    }
+}

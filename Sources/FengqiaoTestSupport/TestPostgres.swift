@@ -1,0 +1,68 @@
+import FengqiaoPostgres
+import Foundation
+import Logging
+
+/// The PostgreSQL server the tests run against, as `scripts/test` started it.
+///
+/// Tests never skip for want of a server: without one, every database test fails with a message
+/// that says how to run them.
+public enum TestPostgres {
+    /// The variable that holds the owner role's URL, exported by `scripts/pg env`.
+    public static let ownerURLVariable = "FENGQIAO_OWNER_DATABASE_URL"
+
+    /// The error a test gets when no server was started for it.
+    public struct NotConfigured: Error, CustomStringConvertible {
+        public var description: String {
+            "\(TestPostgres.ownerURLVariable) is not set: run the tests with scripts/test, "
+                + "or start a cluster with scripts/pg start and eval \"$(scripts/pg env)\""
+        }
+    }
+
+    /// The owner role's connection settings (it may create databases, schemas and roles).
+    public static func ownerConfiguration(applicationName: String = "fengqiao-tests") throws -> PostgresConfiguration {
+        guard let url = ProcessInfo.processInfo.environment[ownerURLVariable], !url.isEmpty else {
+            throw NotConfigured()
+        }
+        var configuration = try PostgresConfiguration(url)
+        configuration["application_name"] = applicationName
+        return configuration
+    }
+
+    /// A pool on the shared test database.
+    public static func makePool(
+        maximumConnections: Int = 4, acquireTimeout: Duration = .seconds(10), applicationName: String = "fengqiao-tests"
+    ) throws -> PostgresPool {
+        PostgresPool(
+            configuration: try ownerConfiguration(applicationName: applicationName),
+            options: .init(maximumConnections: maximumConnections, acquireTimeout: acquireTimeout),
+            logger: testLogger())
+    }
+
+    /// Runs `body` with a schema of its own, dropped afterwards, so tests running in parallel do
+    /// not see each other's tables.
+    public static func withFreshSchema<Result: Sendable>(
+        _ body: (_ schema: String, _ pool: PostgresPool) async throws -> Result
+    ) async throws -> Result {
+        let pool = try makePool()
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await pool.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
+        do {
+            let result = try await body(schema, pool)
+            try await pool.execute(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
+            await pool.close()
+            return result
+        } catch {
+            _ = try? await pool.execute(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
+            await pool.close()
+            throw error
+        }
+    }
+
+    /// A logger that drops everything below warning, for tests that do not inspect logs.
+    public static func testLogger() -> Logger {
+        var logger = Logger(label: "fengqiao.tests")
+        logger.logLevel = .warning
+        return logger
+    }
+}
+

@@ -1,0 +1,101 @@
+import FengqiaoPostgres
+import FengqiaoTestSupport
+import Testing
+import NIOConcurrencyHelpers
+
+@Suite struct TransactionTests {
+    struct Refused: Error {}
+
+    @Test func commitsOnReturnAndRollsBackOnThrow() async throws {
+        try await TestPostgres.withFreshSchema { schema, pool in
+            try await pool.execute(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).dispute (id int PRIMARY KEY, note text)"))
+            let insert = { (id: Int32) in PostgresQuery(unsafeSQL: "INSERT INTO \(schema).dispute VALUES ($1, 'x')", bindings: bind(id)) }
+
+            try await pool.transaction { tx in
+                try await tx.execute(insert(1))
+                try await tx.execute(insert(2))
+            }
+            await #expect(throws: Refused.self) {
+                try await pool.transaction { tx in
+                    try await tx.execute(insert(3))
+                    throw Refused()
+                }
+            }
+            // A statement error inside rolls back the statements before it too.
+            await #expect(throws: PostgresError.self) {
+                try await pool.transaction { tx in
+                    try await tx.execute(insert(4))
+                    try await tx.execute(insert(1))  // duplicate key
+                }
+            }
+            let ids = try await pool.query(PostgresQuery(unsafeSQL: "SELECT id FROM \(schema).dispute ORDER BY id"))
+                .map { try $0.decode(Int32.self, at: 0) }
+            #expect(ids == [1, 2])
+            #expect(pool.statistics.leased == 0)
+        }
+    }
+
+    @Test func retriesSerializationFailures() async throws {
+        try await TestPostgres.withFreshSchema { schema, pool in
+            try await pool.execute(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).counter (id int PRIMARY KEY, n int)"))
+            try await pool.execute(PostgresQuery(unsafeSQL: "INSERT INTO \(schema).counter VALUES (1, 0)"))
+            let other = try await PostgresConnection.connect(to: pool.configuration)
+            let attempts = NIOLockedValueBox(0)
+
+            let final = try await pool.transaction(isolation: .serializable, maximumAttempts: 3) { tx in
+                let attempt = attempts.withLockedValue { $0 += 1; return $0 }
+                let n = try await tx.queryValue(PostgresQuery(unsafeSQL: "SELECT n FROM \(schema).counter WHERE id = 1"), as: Int32.self)
+                if attempt == 1 {
+                    // Another officer's change commits after this transaction's snapshot was taken.
+                    try await other.execute(PostgresQuery(unsafeSQL: "UPDATE \(schema).counter SET n = n + 10 WHERE id = 1"))
+                }
+                try await tx.execute(PostgresQuery(unsafeSQL: "UPDATE \(schema).counter SET n = $1 WHERE id = 1", bindings: bind(n + 1)))
+                return n + 1
+            }
+            #expect(attempts.withLockedValue { $0 } == 2)
+            #expect(final == 11)
+            #expect(try await pool.queryValue(PostgresQuery(unsafeSQL: "SELECT n FROM \(schema).counter"), as: Int32.self) == 11)
+        }
+    }
+
+    @Test func givesUpAfterTheLastAttempt() async throws {
+        try await TestPostgres.withFreshSchema { schema, pool in
+            try await pool.execute(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).counter (id int PRIMARY KEY, n int)"))
+            try await pool.execute(PostgresQuery(unsafeSQL: "INSERT INTO \(schema).counter VALUES (1, 0)"))
+            let other = try await PostgresConnection.connect(to: pool.configuration)
+            let attempts = NIOLockedValueBox(0)
+            let error = try await #require(throws: PostgresError.self) {
+                try await pool.transaction(isolation: .serializable, maximumAttempts: 2) { tx in
+                    attempts.withLockedValue { $0 += 1 }
+                    _ = try await tx.query(PostgresQuery(unsafeSQL: "SELECT n FROM \(schema).counter WHERE id = 1"))
+                    try await other.execute(PostgresQuery(unsafeSQL: "UPDATE \(schema).counter SET n = n + 1 WHERE id = 1"))
+                    try await tx.execute(PostgresQuery(unsafeSQL: "UPDATE \(schema).counter SET n = n + 1 WHERE id = 1"))
+                }
+            }
+            #expect(error.isSerializationFailure)
+            #expect(attempts.withLockedValue { $0 } == 2)
+        }
+    }
+
+    @Test func cancellingTheTaskCancelsTheStatement() async throws {
+        let pool = try TestPostgres.makePool(maximumConnections: 1)
+        let task = Task { try await pool.execute("SELECT pg_sleep(30)") }
+        try await waitUntil {
+            try await PostgresConnection.connect(to: pool.configuration).queryValue(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'",
+                as: Int.self) == 1
+        }
+        task.cancel()
+        let error = try await #require(throws: PostgresError.self) { try await task.value }
+        #expect(error.code == .cancelled)
+        // The connection is usable again afterwards.
+        #expect(try await pool.queryValue("SELECT 7", as: Int.self) == 7)
+        await pool.close()
+    }
+}
+
+func bind<each Value: PostgresEncodable>(_ values: repeat each Value) -> PostgresBindings {
+    var bindings = PostgresBindings()
+    for value in repeat each values { bindings.append(value) }
+    return bindings
+}
