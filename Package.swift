@@ -48,5 +48,41 @@ let package = Package(
             dependencies: ["FengqiaoPostgres", "FengqiaoTestSupport"]
         ),
 
+        // MARK: Wire (protobuf)
+        // Generated/ folders are written by scripts/generate from proto/; never edit them by hand.
+        .target(
+            name: "CFengqiaoMessages",
+            dependencies: ["CProtobufC"],
+            publicHeadersPath: "Generated"
+        ),
+        .target(
+            name: "FengqiaoProtobuf",
+            dependencies: ["CProtobufC"]
+        ),
+        .target(
+            name: "FengqiaoRPC",
+            dependencies: ["CFengqiaoMessages", "FengqiaoProtobuf"]
+        ),
+        .target(
+            name: "FengqiaoMessages",
+            dependencies: ["CFengqiaoMessages", "FengqiaoProtobuf", "FengqiaoRPC"]
+        ),
+        .target(
+            name: "CProtobufDescriptor",
+            dependencies: ["CProtobufC"],
+            publicHeadersPath: "Generated"
+        ),
+        .executableTarget(
+            name: "fengqiao-protoc-gen",
+            dependencies: ["CProtobufDescriptor", "CProtobufC"]
+        ),
+        .executableTarget(
+            name: "fengqiao-codec-leakcheck",
+            dependencies: ["FengqiaoMessages", "FengqiaoRPC", "FengqiaoProtobuf"]
+        ),
+        .testTarget(
+            name: "FengqiaoProtobufTests",
+            dependencies: ["FengqiaoMessages", "FengqiaoRPC", "FengqiaoProtobuf"]
+        ),
     ]
 )

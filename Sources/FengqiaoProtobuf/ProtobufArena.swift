@@ -1,0 +1,91 @@
+/// Memory for the protobuf-c structs of one message being encoded, freed all at once.
+///
+/// Generated code builds a message's C struct tree here (the structs, strings, byte buffers and
+/// arrays they point to) and hands it to libprotobuf-c's pack; everything is released when the
+/// arena is. Small allocations are carved from 16 KiB blocks, so encoding a message with ten
+/// thousand strings costs a handful of `malloc` calls, not ten thousand.
+///
+/// Used by generated code only; not API.
+public final class ProtobufArena {
+    private static let blockSize = 16 * 1024
+    private static let alignment = 16
+
+    private var blocks: [UnsafeMutableRawPointer] = []
+    private var next: UnsafeMutableRawPointer?
+    private var remaining = 0
+
+    /// Creates an empty arena.
+    public init() {}
+
+    deinit {
+        for block in blocks {
+            block.deallocate()
+        }
+    }
+
+    /// Returns uninitialized memory for `byteCount` bytes, aligned for any C type.
+    public func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+        let size = max(Self.alignment, (byteCount + Self.alignment - 1) & ~(Self.alignment - 1))
+        if size > Self.blockSize / 4 {
+            let block = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: Self.alignment)
+            blocks.append(block)
+            return block
+        }
+        if size > remaining || next == nil {
+            let block = UnsafeMutableRawPointer.allocate(byteCount: Self.blockSize, alignment: Self.alignment)
+            blocks.append(block)
+            next = block
+            remaining = Self.blockSize
+        }
+        let pointer = next.unsafelyUnwrapped
+        next = pointer + size
+        remaining -= size
+        return pointer
+    }
+
+    /// Returns uninitialized storage for one `T`, to be set by the struct's protobuf-c `init`.
+    public func allocate<T>(_ type: T.Type) -> UnsafeMutablePointer<T> {
+        allocate(byteCount: MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: 1)
+    }
+
+    /// Copies `string` as a NUL-terminated UTF-8 C string.
+    ///
+    /// protobuf-c represents strings as C strings, so a string containing U+0000 ends there on the
+    /// wire. The empty string is a valid pointer too, as protobuf-c requires in repeated fields.
+    public func string(_ string: String) -> UnsafeMutablePointer<CChar>? {
+        var string = string
+        return string.withUTF8 { utf8 in
+            let pointer = allocate(byteCount: utf8.count + 1).bindMemory(to: CChar.self, capacity: utf8.count + 1)
+            if let base = utf8.baseAddress {
+                UnsafeMutableRawPointer(pointer).copyMemory(from: base, byteCount: utf8.count)
+            }
+            pointer[utf8.count] = 0
+            return pointer
+        }
+    }
+
+    /// Copies `bytes`; `nil` when empty.
+    public func bytes(_ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8>? {
+        array(bytes)
+    }
+
+    /// Copies `elements`; `nil` when empty.
+    public func array<T>(_ elements: [T]) -> UnsafeMutablePointer<T>? {
+        guard !elements.isEmpty else { return nil }
+        let pointer = allocate(byteCount: MemoryLayout<T>.stride * elements.count)
+            .bindMemory(to: T.self, capacity: elements.count)
+        _ = UnsafeMutableBufferPointer(start: pointer, count: elements.count).initialize(from: elements)
+        return pointer
+    }
+
+    /// Stores `transform` of each of `elements`; `nil` when empty.
+    public func array<Element, T>(_ elements: [Element], _ transform: (Element) -> T) -> UnsafeMutablePointer<T>? {
+        guard !elements.isEmpty else { return nil }
+        let pointer = allocate(byteCount: MemoryLayout<T>.stride * elements.count)
+            .bindMemory(to: T.self, capacity: elements.count)
+        for (index, element) in elements.enumerated() {
+            (pointer + index).initialize(to: transform(element))
+        }
+        return pointer
+    }
+}

@@ -1,0 +1,37 @@
+/// Why bytes could not be decoded as a message.
+///
+/// Its `description` names the message type and field, never their content, so it is safe to log.
+public struct ProtobufDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Code: Sendable, Hashable {
+        /// The bytes are not a valid protobuf encoding of the message: truncated, a bad tag or
+        /// varint, a length past the end, or a field of the wrong wire type. libprotobuf-c's unpack
+        /// rejected them.
+        case malformed
+        /// A `string` field holds bytes that are not valid UTF-8.
+        case invalidUTF8
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// The full proto name of the message being decoded (for `invalidUTF8`, the innermost one).
+    public var messageName: String
+    /// The proto name of the field at fault, when known.
+    public var field: String?
+
+    /// Creates an error.
+    public init(code: Code, messageName: String, field: String? = nil) {
+        self.code = code
+        self.messageName = messageName
+        self.field = field
+    }
+
+    public var description: String {
+        switch code {
+        case .malformed:
+            "malformed protobuf encoding of \(messageName)"
+        case .invalidUTF8:
+            "field \(field ?? "?") of \(messageName) is not valid UTF-8"
+        }
+    }
+}
