@@ -35,6 +35,10 @@ let package = Package(
             ]
         ),
 
+        // MARK: Domain
+        .target(name: "FengqiaoDomain"),
+        .testTarget(name: "FengqiaoDomainTests", dependencies: ["FengqiaoDomain"]),
+
         // MARK: Test support
         .target(
             name: "FengqiaoTestSupport",
