@@ -1,33 +1,52 @@
 import Logging
-import NIOPosix
 
 /// One connection to PostgreSQL, with an async API.
 ///
-/// libpq blocks, so each call runs on a thread of a `NIOThreadPool` and the calling task awaits
-/// it; no event loop is ever blocked. Statements are prepared once per connection and reused.
-/// Cancelling the calling task asks the server to cancel the running statement.
+/// libpq blocks, so every connection has a thread of its own where its libpq calls run; no event
+/// loop or cooperative thread is ever blocked. That thread is also a task executor: inside
+/// `withConnection` and `transaction` (or `withThread(_:)`) the caller's code runs on it, so each
+/// statement calls libpq directly with no hand-over between threads; elsewhere each call hops
+/// there and back. Statements are prepared once per connection and reused. Cancelling the calling
+/// task asks the server to cancel the running statement.
 ///
 /// Most code takes connections from a `PostgresPool` rather than opening its own.
 public final class PostgresConnection: PostgresQueryable, Sendable {
     let core: LibPQConnection
-    let threadPool: NIOThreadPool
+    let thread: ConnectionThread
 
-    init(core: LibPQConnection, threadPool: NIOThreadPool) {
+    init(core: LibPQConnection, thread: ConnectionThread) {
         self.core = core
-        self.threadPool = threadPool
+        self.thread = thread
+    }
+
+    deinit {
+        thread.stop()
     }
 
     /// Opens a connection.
     ///
-    /// - Parameter threadPool: where the blocking libpq calls run; the shared singleton by default.
     /// - Throws: `PostgresError` with `.unreachable`, `.authenticationFailed`, `.databaseMissing` or
     ///   `.connectionFailed`; the message names the target but never the password.
-    public static func connect(
-        to configuration: PostgresConfiguration,
-        threadPool: NIOThreadPool = .singleton
-    ) async throws -> PostgresConnection {
-        let core = try await threadPool.runIfActive { try LibPQConnection(configuration: configuration) }
-        return PostgresConnection(core: core, threadPool: threadPool)
+    public static func connect(to configuration: PostgresConfiguration) async throws -> PostgresConnection {
+        let thread = ConnectionThread(name: "fengqiao-postgres")
+        do {
+            let core = try await withTaskExecutorPreference(thread) {
+                precondition(thread.isCurrent, "a connection's work must run on its own thread")
+                return try LibPQConnection(configuration: configuration)
+            }
+            return PostgresConnection(core: core, thread: thread)
+        } catch {
+            thread.stop()
+            throw error
+        }
+    }
+
+    /// Runs `body` on the connection's own thread, where each statement runs without a hop.
+    ///
+    /// Child tasks started inside prefer the same thread too, so keep parallel work outside.
+    public func withThread<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        if thread.isCurrent { return try await body() }
+        return try await withTaskExecutorPreference(thread) { try await body() }
     }
 
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
@@ -77,41 +96,46 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
         isolation: PostgresIsolationLevel = .readCommitted,
         _ body: (PostgresTransaction) async throws -> Result
     ) async throws -> Result {
-        try await execute(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation.sql)"))
-        let result: Result
-        do {
-            result = try await body(PostgresTransaction(connection: self))
-        } catch {
-            await rollback()
-            throw error
+        try await withThread {
+            try await execute(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation.sql)"))
+            let result: Result
+            do {
+                result = try await body(PostgresTransaction(connection: self))
+            } catch {
+                await rollback()
+                throw error
+            }
+            do {
+                try await execute("COMMIT")
+            } catch {
+                await rollback()
+                throw error
+            }
+            return result
         }
-        do {
-            try await execute("COMMIT")
-        } catch {
-            await rollback()
-            throw error
-        }
-        return result
     }
 
     /// Rolls back even when the task is cancelled; a connection that cannot (it broke) is left
     /// outside the idle state, so a pool discards it.
     private func rollback() async {
         let core = self.core
-        _ = try? await threadPool.runIfActive { try core.executeScript("ROLLBACK") }
+        _ = try? await withThread { try core.executeScript("ROLLBACK") }
     }
 
     /// Whether the connection is usable and idle (cheap: no round trip).
     var isIdleAndHealthy: Bool { core.isIdleAndHealthy }
 
-    /// Runs a blocking libpq call on the thread pool, cancelling the statement if the task is.
+    /// Runs a blocking libpq call on the connection's thread, cancelling the statement if the task
+    /// is cancelled meanwhile.
     func run<Value: Sendable>(_ body: @escaping @Sendable (LibPQConnection) throws -> Value) async throws -> Value {
         let core = self.core
-        return try await withTaskCancellationHandler {
-            try Task.checkCancellation()
-            return try await threadPool.runIfActive { try body(core) }
-        } onCancel: {
-            core.cancel()
+        return try await withThread {
+            try await withTaskCancellationHandler {
+                try Task.checkCancellation()
+                return try body(core)
+            } onCancel: {
+                core.cancel()
+            }
         }
     }
 }

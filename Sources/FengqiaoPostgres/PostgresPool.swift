@@ -49,7 +49,6 @@ public final class PostgresPool: PostgresQueryable, Sendable {
 
     public let configuration: PostgresConfiguration
     public let options: Options
-    private let threadPool: NIOThreadPool
     private let timer: any EventLoop
     private let logger: Logger
     private let state: NIOLockedValueBox<State>
@@ -88,14 +87,12 @@ public final class PostgresPool: PostgresQueryable, Sendable {
 
     /// Creates a pool; no connection opens until the first call.
     ///
-    /// The pool runs libpq on a thread pool of its own, one thread per connection, so a slow
-    /// statement never delays another.
+    /// Each connection has a thread of its own (see `PostgresConnection`), so a slow statement
+    /// never delays another.
     public init(configuration: PostgresConfiguration, options: Options = Options(), logger: Logger) {
         self.configuration = configuration
         self.options = options
         self.logger = logger
-        self.threadPool = NIOThreadPool(numberOfThreads: options.maximumConnections)
-        self.threadPool.start()
         self.timer = MultiThreadedEventLoopGroup.singleton.any()
         self.state = NIOLockedValueBox(State())
     }
@@ -111,6 +108,9 @@ public final class PostgresPool: PostgresQueryable, Sendable {
 
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
     ///
+    /// `body` runs on the connection's own thread, so its statements call libpq with no hand-over
+    /// between threads; child tasks it starts prefer that thread too.
+    ///
     /// - Throws: `PostgresError.poolTimeout` when none became free in time, `.poolClosed` after
     ///   `close()`, connection errors when a new one cannot be opened, and what `body` throws.
     public func withConnection<Result: Sendable>(
@@ -118,7 +118,7 @@ public final class PostgresPool: PostgresQueryable, Sendable {
     ) async throws -> Result {
         let connection = try await acquire()
         do {
-            let result = try await body(connection)
+            let result = try await connection.withThread { try await body(connection) }
             release(connection)
             return result
         } catch {
@@ -168,8 +168,7 @@ public final class PostgresPool: PostgresQueryable, Sendable {
             waiter.timeout?.cancel()
             waiter.continuation.resume(throwing: PostgresError(.poolClosed, "the pool was closed"))
         }
-        _ = idle  // the connections close when the last reference goes
-        try? await threadPool.shutdownGracefully()
+        _ = idle  // the connections close, and their threads end, when the last reference goes
     }
 
     // MARK: Acquire and release
@@ -215,7 +214,7 @@ public final class PostgresPool: PostgresQueryable, Sendable {
     /// Opens a connection for a slot already counted in `open`; frees the slot if it fails.
     private func openConnection() async throws -> PostgresConnection {
         do {
-            return try await PostgresConnection.connect(to: configuration, threadPool: threadPool)
+            return try await PostgresConnection.connect(to: configuration)
         } catch {
             discardAndHandOver()
             throw error

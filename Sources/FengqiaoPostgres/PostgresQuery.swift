@@ -44,6 +44,12 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             sql += literal
         }
 
+        /// Inserts trusted SQL text as it stands, such as a column list kept in a constant.
+        /// Never pass anything that came from a request.
+        public mutating func appendInterpolation(unsafeRaw sql: String) {
+            self.sql += sql
+        }
+
         /// Binds a value.
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value) {
             bindings.append(value)
@@ -82,6 +88,9 @@ public struct PostgresBindings: Sendable, Hashable {
     /// The number of parameters.
     public var count: Int { types.count }
 
+    /// The size of the encoded parameters, in bytes.
+    var byteCount: Int { bytes.count }
+
     /// Appends a parameter.
     public mutating func append<Value: PostgresEncodable>(_ value: Value) {
         let start = bytes.count
@@ -109,18 +118,20 @@ public struct PostgresBindings: Sendable, Hashable {
         ) throws -> R
     ) rethrows -> R {
         if slots.isEmpty { return try body(nil, nil, nil) }
-        // A zero-length value still needs a non-NULL pointer, so the buffer is never empty.
-        let storage = bytes.isEmpty ? [0] : bytes
-        return try storage.withUnsafeBytes { raw in
+        // Stack space for the three arrays: this runs once per statement. A zero-length value
+        // still needs a non-NULL pointer, so an empty buffer stands in with one byte.
+        let empty: [UInt8] = [0]
+        return try (bytes.isEmpty ? empty : bytes).withUnsafeBytes { raw in
             let base = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-            let values: [UnsafePointer<CChar>?] = slots.map { $0.length < 0 ? nil : base + $0.offset }
-            let lengths = slots.map { max($0.length, 0) }
-            let formats = [Int32](repeating: 1, count: slots.count)
-            return try values.withUnsafeBufferPointer { values in
-                try lengths.withUnsafeBufferPointer { lengths in
-                    try formats.withUnsafeBufferPointer { formats in
-                        try body(values.baseAddress, lengths.baseAddress, formats.baseAddress)
+            return try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: slots.count) { values in
+                try withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * slots.count) { integers in
+                    for (index, slot) in slots.enumerated() {
+                        values.initializeElement(at: index, to: slot.length < 0 ? nil : base + slot.offset)
+                        integers.initializeElement(at: index, to: max(slot.length, 0))
+                        integers.initializeElement(at: slots.count + index, to: 1)  // binary format
                     }
+                    let lengths = UnsafePointer(integers.baseAddress!)
+                    return try body(UnsafePointer(values.baseAddress!), lengths, lengths + slots.count)
                 }
             }
         }

@@ -72,21 +72,21 @@ public struct PostgresRow: Sendable {
     }
 
     private func columnIndex(_ name: String) throws -> Int {
-        guard let column = storage.columnIndex[name] else {
+        guard let column = storage.columnIndex(name) else {
             throw PostgresError(.decoding, "no column named \"\(name)\" in the result", query: query)
         }
         return column
     }
 
     private func decodeOptional<Value: PostgresDecodable>(_: Value.Type, at column: Int) throws -> Value? {
-        guard column >= 0, column < storage.columnNames.count else {
+        guard column >= 0, column < storage.columnCount else {
             throw PostgresError(
-                .decoding, "column index \(column) out of range (\(storage.columnNames.count) columns)", query: query)
+                .decoding, "column index \(column) out of range (\(storage.columnCount) columns)", query: query)
         }
         let result = storage.result
         if PQgetisnull(result, index, Int32(column)) != 0 { return nil }
         let length = Int(PQgetlength(result, index, Int32(column)))
-        let type = storage.columnTypes[column]
+        let type = storage.columnType(column)
         do {
             guard let pointer = PQgetvalue(result, index, Int32(column)) else {
                 throw PostgresDecodingFailure("no value")
@@ -98,8 +98,8 @@ public struct PostgresRow: Sendable {
     }
 
     private func decodingError(column: Int, swiftType: Any.Type, reason: String) -> PostgresError {
-        let name = storage.columnNames[column]
-        let type = storage.columnTypes[column]
+        let name = storage.columnName(column)
+        let type = storage.columnType(column)
         return PostgresError(
             .decoding, "column \"\(name)\" of type \(type) cannot be decoded as \(swiftType): \(reason)",
             query: query)
@@ -108,38 +108,46 @@ public struct PostgresRow: Sendable {
 
 /// Owns a libpq `PGresult` and frees it when the last row referring to it is gone.
 ///
-/// A `PGresult` is immutable once returned, so reading it from several threads is safe.
+/// A `PGresult` is immutable once returned, so reading it from several threads is safe. Column
+/// names and types are read from it when asked for, not copied up front: most statements return
+/// one row whose columns are read by position, and copying names cost more than the round trip's
+/// own decoding.
 final class PostgresResultStorage: @unchecked Sendable {
     let result: OpaquePointer
     let rowCount: Int
-    let columnNames: [String]
-    let columnTypes: [PostgresDataType]
-    let columnIndex: [String: Int]
-    let affectedRows: Int
+    let columnCount: Int
 
     init(result: OpaquePointer) {
         self.result = result
         self.rowCount = Int(PQntuples(result))
-        let fields = Int(PQnfields(result))
-        var names: [String] = []
-        var types: [PostgresDataType] = []
-        var index: [String: Int] = [:]
-        names.reserveCapacity(fields)
-        types.reserveCapacity(fields)
-        for column in 0..<fields {
-            let name = PQfname(result, Int32(column)).map { String(cString: $0) } ?? ""
-            names.append(name)
-            types.append(PostgresDataType(oid: PQftype(result, Int32(column))))
-            if index[name] == nil { index[name] = column }
-        }
-        self.columnNames = names
-        self.columnTypes = types
-        self.columnIndex = index
-        let tuples = PQcmdTuples(result).map { String(cString: $0) } ?? ""
-        self.affectedRows = Int(tuples) ?? rowCount
+        self.columnCount = Int(PQnfields(result))
     }
 
     deinit {
         PQclear(result)
+    }
+
+    /// The column names, in order.
+    var columnNames: [String] { (0..<columnCount).map(columnName) }
+
+    /// The name of the column at `column` (0-based, in range).
+    func columnName(_ column: Int) -> String {
+        PQfname(result, Int32(column)).map { String(cString: $0) } ?? ""
+    }
+
+    /// The type of the column at `column` (0-based, in range).
+    func columnType(_ column: Int) -> PostgresDataType {
+        PostgresDataType(oid: PQftype(result, Int32(column)))
+    }
+
+    /// The first column with exactly this name (no case folding), if any.
+    func columnIndex(_ name: String) -> Int? {
+        (0..<columnCount).first { columnName($0) == name }
+    }
+
+    /// The number of rows a command touched, or the rows returned when the command has no count.
+    var affectedRows: Int {
+        let tuples = PQcmdTuples(result).map { String(cString: $0) } ?? ""
+        return Int(tuples) ?? rowCount
     }
 }
