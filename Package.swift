@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: C system libraries
@@ -65,7 +67,16 @@ let package = Package(
         ),
         .target(
             name: "FengqiaoRPC",
-            dependencies: ["CFengqiaoMessages", "FengqiaoProtobuf"]
+            dependencies: [
+                "CFengqiaoMessages",
+                "FengqiaoProtobuf",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(
             name: "FengqiaoMessages",
@@ -80,6 +91,16 @@ let package = Package(
             name: "fengqiao-protoc-gen",
             dependencies: ["CProtobufDescriptor", "CProtobufC"]
         ),
+        // An Echo-only server for protocol checks from other languages (scripts/check-protocol-python).
+        .executableTarget(
+            name: "fengqiao-echo-server",
+            dependencies: ["FengqiaoRPC", "FengqiaoMessages", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The frame decoder's fuzz target; scripts/fuzz-frames builds it with libFuzzer.
+        .executableTarget(
+            name: "fengqiao-fuzz-frames",
+            dependencies: ["FengqiaoRPC", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .executableTarget(
             name: "fengqiao-codec-leakcheck",
             dependencies: ["FengqiaoMessages", "FengqiaoRPC", "FengqiaoProtobuf"]
@@ -87,6 +108,22 @@ let package = Package(
         .testTarget(
             name: "FengqiaoProtobufTests",
             dependencies: ["FengqiaoMessages", "FengqiaoRPC", "FengqiaoProtobuf"]
+        ),
+        .testTarget(
+            name: "FengqiaoRPCTests",
+            dependencies: [
+                "FengqiaoRPC",
+                "FengqiaoMessages",
+                "FengqiaoProtobuf",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
     ]
 )

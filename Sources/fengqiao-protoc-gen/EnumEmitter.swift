@@ -40,6 +40,28 @@ enum EnumEmitter {
                 writer.line("}")
             }
             writer.line()
+            writer.line("/// The value's name without the enum's prefix, in lower case (`UNIT_KIND_POLICE_ROOM` → `police_room`),")
+            writer.line("/// for storage and command lines; `nil` for a number this build does not know.")
+            writer.block("public var shortName: String? {") { writer in
+                writer.line("switch self {")
+                for item in cases {
+                    writer.line("case .\(item.name): \"\(Naming.enumShortName(item.value.name, in: value.name))\"")
+                }
+                writer.line("case .unrecognized: nil")
+                writer.line("}")
+            }
+            writer.line()
+            writer.line("/// The case whose `shortName` is `shortName`, or `nil`.")
+            writer.block("public init?(shortName: String) {") { writer in
+                writer.line("switch shortName {")
+                var seen: Set<String> = []
+                for item in cases where seen.insert(Naming.enumShortName(item.value.name, in: value.name)).inserted {
+                    writer.line("case \"\(Naming.enumShortName(item.value.name, in: value.name))\": self = .\(item.name)")
+                }
+                writer.line("default: return nil")
+                writer.line("}")
+            }
+            writer.line()
             writer.line("/// Cases are equal when their numbers are: `.unrecognized(n)` equals the known case numbered `n`.")
             writer.block("public static func == (lhs: Self, rhs: Self) -> Bool {") { writer in
                 writer.line("lhs.rawValue == rhs.rawValue")

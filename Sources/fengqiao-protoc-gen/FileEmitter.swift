@@ -72,6 +72,9 @@ struct FileEmitter {
                 try ServiceEmitter.emit(service, types: types, into: &writer)
             }
         }
+        for service in file.services {
+            try ServiceEmitter.emitRegistration(service, types: types, namespace: mapping.namespace, into: &body)
+        }
         if !file.messages.isEmpty {
             body.line()
             body.line("// MARK: - Conversion to and from protobuf-c")
@@ -81,7 +84,9 @@ struct FileEmitter {
         }
 
         var imports = ["internal import CFengqiaoMessages", "internal import CProtobufC", "import FengqiaoProtobuf"]
-        imports += try referencedModules(of: file).subtracting([mapping.module]).sorted().map { "import \($0)" }
+        var modules = try referencedModules(of: file)
+        if !file.services.isEmpty { modules.insert("FengqiaoRPC") }
+        imports += modules.subtracting([mapping.module]).sorted().map { "import \($0)" }
         let base = file.name.split(separator: "/").last.map(String.init) ?? file.name
         let stem = base.hasSuffix(".proto") ? String(base.dropLast(6)) : base
         let fileName = "\(mapping.namespace)+\(Naming.lowerCamel(stem).prefix(1).uppercased() + Naming.lowerCamel(stem).dropFirst()).pb.swift"

@@ -1,7 +1,14 @@
 /// Name rules: Swift names for proto elements, and the C names protoc-c gives them.
 enum Naming {
-    /// Words written in capitals inside a Swift camel-case name (`call_id` → `callID`).
-    private static let initialisms: Set<String> = ["id", "ids", "url", "urls", "uuid", "qr", "gps", "rpc", "http"]
+    /// Words written in capitals inside a Swift camel-case name (`call_id` → `callID`); a plural
+    /// keeps its `s` small (`community_ids` → `communityIDs`).
+    private static let initialisms: Set<String> = ["id", "url", "uuid", "qr", "gps", "rpc", "http"]
+
+    private static func capitalizedWord(_ word: String) -> String {
+        if initialisms.contains(word) { return word.uppercased() }
+        if word.hasSuffix("s"), initialisms.contains(String(word.dropLast())) { return word.dropLast().uppercased() + "s" }
+        return upperCamel(word)
+    }
 
     private static let swiftKeywords: Set<String> = [
         "Any", "Self", "Type", "as", "associatedtype", "break", "case", "catch", "class", "continue", "default",
@@ -21,7 +28,7 @@ enum Naming {
     static func lowerCamel(_ name: String) -> String {
         let words = name.split(separator: "_").map { $0.lowercased() }
         guard let first = words.first else { return name }
-        return first + words.dropFirst().map { initialisms.contains($0) ? $0.uppercased() : upperCamel($0) }.joined()
+        return first + words.dropFirst().map(capitalizedWord).joined()
     }
 
     /// Capitalizes the first letter: `envelope` → `Envelope`.
@@ -42,12 +49,23 @@ enum Naming {
     /// The Swift case of an enum value: the enum's prefix dropped, then lowerCamel
     /// (`KIND_STREAM_MESSAGE` in `Kind` → `streamMessage`).
     static func enumCase(_ value: String, in enumName: String) -> String {
+        lowerCamel(enumValueStem(value, in: enumName))
+    }
+
+    /// An enum value's name without the enum's prefix: `UNIT_KIND_POLICE_ROOM` in `UnitKind` →
+    /// `POLICE_ROOM`.
+    static func enumValueStem(_ value: String, in enumName: String) -> String {
         let prefix = upperSnake(enumName) + "_"
-        var name = value
         if value.hasPrefix(prefix), let next = value.dropFirst(prefix.count).first, !next.isNumber {
-            name = String(value.dropFirst(prefix.count))
+            return String(value.dropFirst(prefix.count))
         }
-        return lowerCamel(name)
+        return value
+    }
+
+    /// The short name a generated enum gives a value, for storage and command lines:
+    /// `UNIT_KIND_POLICE_ROOM` → `police_room`.
+    static func enumShortName(_ value: String, in enumName: String) -> String {
+        enumValueStem(value, in: enumName).lowercased()
     }
 
     // MARK: protoc-c's names

@@ -1,13 +1,12 @@
-/// Writes a proto service as a caseless enum of method descriptors.
-///
-/// Handler protocols and typed clients will be written here too once the RPC runtime exists: add
-/// an `emitHandler` and an `emitClient` beside `emitDescriptor` and call them from `emit`.
+/// Writes a proto service as a caseless enum of method descriptors, with a handler protocol
+/// (`Handler`) and a typed client (`Client`) nested in it, and the handler's registration with
+/// the RPC runtime's router (``emitRegistration(_:types:namespace:into:)``, at file scope).
 enum ServiceEmitter {
     static func emit(_ service: ProtoService, types: TypeTable, into writer: inout SwiftWriter) throws {
         try emitDescriptor(service, types: types, into: &writer)
     }
 
-    private static let reservedNames: Set<String> = ["serviceName", "methods", "descriptor"]
+    private static let reservedNames: Set<String> = ["serviceName", "methods", "descriptor", "client"]
 
     private static func emitDescriptor(_ service: ProtoService, types: TypeTable, into writer: inout SwiftWriter) throws {
         var methodNames: [String] = []
@@ -45,10 +44,12 @@ enum ServiceEmitter {
             writer.line()
             writer.line("/// The service and its methods.")
             writer.line("public static let descriptor = ProtobufServiceDescriptor(name: serviceName, methods: methods)")
+            try ServiceEmitter.emitHandler(service, types: types, into: &writer)
+            try ServiceEmitter.emitClient(service, types: types, into: &writer)
         }
     }
 
-    private static func messageName(_ fullName: String, types: TypeTable, context: String) throws -> String {
+    static func messageName(_ fullName: String, types: TypeTable, context: String) throws -> String {
         let entry = try types.entry(fullName, for: context)
         guard case .message = entry.kind, entry.module != nil else {
             throw GeneratorError("\(context): \(fullName) has no Swift message type")

@@ -47,6 +47,27 @@ extension TestingV1 {
             }
         }
 
+        /// The value's name without the enum's prefix, in lower case (`UNIT_KIND_POLICE_ROOM` → `police_room`),
+        /// for storage and command lines; `nil` for a number this build does not know.
+        public var shortName: String? {
+            switch self {
+            case .unspecified: "unspecified"
+            case .low: "low"
+            case .high: "high"
+            case .unrecognized: nil
+            }
+        }
+
+        /// The case whose `shortName` is `shortName`, or `nil`.
+        public init?(shortName: String) {
+            switch shortName {
+            case "unspecified": self = .unspecified
+            case "low": self = .low
+            case "high": self = .high
+            default: return nil
+            }
+        }
+
         /// Cases are equal when their numbers are: `.unrecognized(n)` equals the known case numbered `n`.
         public static func == (lhs: Self, rhs: Self) -> Bool {
             lhs.rawValue == rhs.rawValue
@@ -233,6 +254,29 @@ extension TestingV1 {
                 case .green: 2
                 case .blue: 7
                 case .unrecognized(let value): value
+                }
+            }
+
+            /// The value's name without the enum's prefix, in lower case (`UNIT_KIND_POLICE_ROOM` → `police_room`),
+            /// for storage and command lines; `nil` for a number this build does not know.
+            public var shortName: String? {
+                switch self {
+                case .unspecified: "unspecified"
+                case .red: "red"
+                case .green: "green"
+                case .blue: "blue"
+                case .unrecognized: nil
+                }
+            }
+
+            /// The case whose `shortName` is `shortName`, or `nil`.
+            public init?(shortName: String) {
+                switch shortName {
+                case "unspecified": self = .unspecified
+                case "red": self = .red
+                case "green": self = .green
+                case "blue": self = .blue
+                default: return nil
                 }
             }
 
@@ -545,6 +589,91 @@ extension TestingV1 {
 
         /// The service and its methods.
         public static let descriptor = ProtobufServiceDescriptor(name: serviceName, methods: methods)
+
+        /// Implement to serve `fengqiao.testing.v1.Echo`; pass the value to `RPCServer(services:)`.
+        ///
+        /// Throw `RPCError` (or an `RPCStatusConvertible` error) to fail a call with a status.
+        public protocol Handler: RPCService {
+            /// Answers with the request's content unchanged.
+            func echo(
+                _ request: TestingV1.EchoRequest,
+                context: ServerContext
+            ) async throws -> TestingV1.EchoResponse
+
+            /// Streams `count` messages numbered from 0, then ends the stream with `CODE_OK`.
+            func expand(
+                _ request: TestingV1.ExpandRequest,
+                writer: ServerStreamWriter<TestingV1.ExpandResponse>,
+                context: ServerContext
+            ) async throws
+
+            /// Waits `duration_ms` before answering, for deadline and cancellation tests. A deadline or a
+            /// CANCEL that comes first ends the call with `CODE_DEADLINE_EXCEEDED` or `CODE_CANCELLED`.
+            func sleep(
+                _ request: TestingV1.SleepRequest,
+                context: ServerContext
+            ) async throws -> TestingV1.SleepResponse
+        }
+
+        /// A typed client of `fengqiao.testing.v1.Echo`, over an `RPCClient`.
+        public struct Client: Sendable {
+            /// The runtime client the calls go through.
+            public let client: RPCClient
+
+            /// Wraps `client`.
+            public init(_ client: RPCClient) {
+                self.client = client
+            }
+
+            /// Answers with the request's content unchanged.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func echo(
+                _ request: TestingV1.EchoRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> TestingV1.EchoResponse {
+                try await client.unary(Echo.echo, request, options: options)
+            }
+
+            /// Streams `count` messages numbered from 0, then ends the stream with `CODE_OK`.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func expand(
+                _ request: TestingV1.ExpandRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> RPCResponseStream<TestingV1.ExpandResponse> {
+                try await client.serverStreaming(Echo.expand, request, options: options)
+            }
+
+            /// Waits `duration_ms` before answering, for deadline and cancellation tests. A deadline or a
+            /// CANCEL that comes first ends the call with `CODE_DEADLINE_EXCEEDED` or `CODE_CANCELLED`.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func sleep(
+                _ request: TestingV1.SleepRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> TestingV1.SleepResponse {
+                try await client.unary(Echo.sleep, request, options: options)
+            }
+        }
+    }
+}
+
+extension TestingV1.Echo.Handler {
+    /// `fengqiao.testing.v1.Echo` and its methods.
+    public var serviceDescriptor: ProtobufServiceDescriptor { TestingV1.Echo.descriptor }
+
+    /// Routes each method of `fengqiao.testing.v1.Echo` to this handler.
+    public func registerMethods(with router: inout RPCRouter) {
+        router.register(TestingV1.Echo.echo) { request, context in
+            try await self.echo(request, context: context)
+        }
+        router.register(TestingV1.Echo.expand) { request, writer, context in
+            try await self.expand(request, writer: writer, context: context)
+        }
+        router.register(TestingV1.Echo.sleep) { request, context in
+            try await self.sleep(request, context: context)
+        }
     }
 }
 

@@ -71,6 +71,29 @@ extension HealthV1 {
                 }
             }
 
+            /// The value's name without the enum's prefix, in lower case (`UNIT_KIND_POLICE_ROOM` → `police_room`),
+            /// for storage and command lines; `nil` for a number this build does not know.
+            public var shortName: String? {
+                switch self {
+                case .unspecified: "unspecified"
+                case .serving: "serving"
+                case .notServing: "not_serving"
+                case .serviceUnknown: "service_unknown"
+                case .unrecognized: nil
+                }
+            }
+
+            /// The case whose `shortName` is `shortName`, or `nil`.
+            public init?(shortName: String) {
+                switch shortName {
+                case "unspecified": self = .unspecified
+                case "serving": self = .serving
+                case "not_serving": self = .notServing
+                case "service_unknown": self = .serviceUnknown
+                default: return nil
+                }
+            }
+
             /// Cases are equal when their numbers are: `.unrecognized(n)` equals the known case numbered `n`.
             public static func == (lhs: Self, rhs: Self) -> Bool {
                 lhs.rawValue == rhs.rawValue
@@ -207,6 +230,75 @@ extension HealthV1 {
 
         /// The service and its methods.
         public static let descriptor = ProtobufServiceDescriptor(name: serviceName, methods: methods)
+
+        /// Implement to serve `fengqiao.health.v1.Health`; pass the value to `RPCServer(services:)`.
+        ///
+        /// Throw `RPCError` (or an `RPCStatusConvertible` error) to fail a call with a status.
+        public protocol Handler: RPCService {
+            /// Tells whether the server, or one of its services, is serving.
+            ///
+            /// Unlike gRPC, an unknown service is not an error: the answer is `SERVING_STATUS_SERVICE_UNKNOWN`
+            /// with `CODE_OK`.
+            func check(
+                _ request: HealthV1.CheckRequest,
+                context: ServerContext
+            ) async throws -> HealthV1.CheckResponse
+
+            /// Lists the services the server offers and their methods.
+            func listServices(
+                _ request: HealthV1.ListServicesRequest,
+                context: ServerContext
+            ) async throws -> HealthV1.ListServicesResponse
+        }
+
+        /// A typed client of `fengqiao.health.v1.Health`, over an `RPCClient`.
+        public struct Client: Sendable {
+            /// The runtime client the calls go through.
+            public let client: RPCClient
+
+            /// Wraps `client`.
+            public init(_ client: RPCClient) {
+                self.client = client
+            }
+
+            /// Tells whether the server, or one of its services, is serving.
+            ///
+            /// Unlike gRPC, an unknown service is not an error: the answer is `SERVING_STATUS_SERVICE_UNKNOWN`
+            /// with `CODE_OK`.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func check(
+                _ request: HealthV1.CheckRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> HealthV1.CheckResponse {
+                try await client.unary(Health.check, request, options: options)
+            }
+
+            /// Lists the services the server offers and their methods.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func listServices(
+                _ request: HealthV1.ListServicesRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> HealthV1.ListServicesResponse {
+                try await client.unary(Health.listServices, request, options: options)
+            }
+        }
+    }
+}
+
+extension HealthV1.Health.Handler {
+    /// `fengqiao.health.v1.Health` and its methods.
+    public var serviceDescriptor: ProtobufServiceDescriptor { HealthV1.Health.descriptor }
+
+    /// Routes each method of `fengqiao.health.v1.Health` to this handler.
+    public func registerMethods(with router: inout RPCRouter) {
+        router.register(HealthV1.Health.check) { request, context in
+            try await self.check(request, context: context)
+        }
+        router.register(HealthV1.Health.listServices) { request, context in
+            try await self.listServices(request, context: context)
+        }
     }
 }
 

@@ -98,6 +98,39 @@ extension RPCV1 {
                 }
             }
 
+            /// The value's name without the enum's prefix, in lower case (`UNIT_KIND_POLICE_ROOM` → `police_room`),
+            /// for storage and command lines; `nil` for a number this build does not know.
+            public var shortName: String? {
+                switch self {
+                case .unspecified: "unspecified"
+                case .request: "request"
+                case .response: "response"
+                case .cancel: "cancel"
+                case .ping: "ping"
+                case .pong: "pong"
+                case .goAway: "go_away"
+                case .streamMessage: "stream_message"
+                case .endOfStream: "end_of_stream"
+                case .unrecognized: nil
+                }
+            }
+
+            /// The case whose `shortName` is `shortName`, or `nil`.
+            public init?(shortName: String) {
+                switch shortName {
+                case "unspecified": self = .unspecified
+                case "request": self = .request
+                case "response": self = .response
+                case "cancel": self = .cancel
+                case "ping": self = .ping
+                case "pong": self = .pong
+                case "go_away": self = .goAway
+                case "stream_message": self = .streamMessage
+                case "end_of_stream": self = .endOfStream
+                default: return nil
+                }
+            }
+
             /// Cases are equal when their numbers are: `.unrecognized(n)` equals the known case numbered `n`.
             public static func == (lhs: Self, rhs: Self) -> Bool {
                 lhs.rawValue == rhs.rawValue
@@ -231,6 +264,31 @@ extension RPCV1 {
                 case .protocolError: 3
                 case .overloaded: 4
                 case .unrecognized(let value): value
+                }
+            }
+
+            /// The value's name without the enum's prefix, in lower case (`UNIT_KIND_POLICE_ROOM` → `police_room`),
+            /// for storage and command lines; `nil` for a number this build does not know.
+            public var shortName: String? {
+                switch self {
+                case .unspecified: "unspecified"
+                case .shuttingDown: "shutting_down"
+                case .idleTimeout: "idle_timeout"
+                case .protocolError: "protocol_error"
+                case .overloaded: "overloaded"
+                case .unrecognized: nil
+                }
+            }
+
+            /// The case whose `shortName` is `shortName`, or `nil`.
+            public init?(shortName: String) {
+                switch shortName {
+                case "unspecified": self = .unspecified
+                case "shutting_down": self = .shuttingDown
+                case "idle_timeout": self = .idleTimeout
+                case "protocol_error": self = .protocolError
+                case "overloaded": self = .overloaded
+                default: return nil
                 }
             }
 

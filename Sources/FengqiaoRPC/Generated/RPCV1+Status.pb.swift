@@ -128,6 +128,55 @@ extension RPCV1 {
             }
         }
 
+        /// The value's name without the enum's prefix, in lower case (`UNIT_KIND_POLICE_ROOM` → `police_room`),
+        /// for storage and command lines; `nil` for a number this build does not know.
+        public var shortName: String? {
+            switch self {
+            case .ok: "ok"
+            case .cancelled: "cancelled"
+            case .unknown: "unknown"
+            case .invalidArgument: "invalid_argument"
+            case .deadlineExceeded: "deadline_exceeded"
+            case .notFound: "not_found"
+            case .alreadyExists: "already_exists"
+            case .permissionDenied: "permission_denied"
+            case .resourceExhausted: "resource_exhausted"
+            case .failedPrecondition: "failed_precondition"
+            case .aborted: "aborted"
+            case .outOfRange: "out_of_range"
+            case .unimplemented: "unimplemented"
+            case .`internal`: "internal"
+            case .unavailable: "unavailable"
+            case .dataLoss: "data_loss"
+            case .unauthenticated: "unauthenticated"
+            case .unrecognized: nil
+            }
+        }
+
+        /// The case whose `shortName` is `shortName`, or `nil`.
+        public init?(shortName: String) {
+            switch shortName {
+            case "ok": self = .ok
+            case "cancelled": self = .cancelled
+            case "unknown": self = .unknown
+            case "invalid_argument": self = .invalidArgument
+            case "deadline_exceeded": self = .deadlineExceeded
+            case "not_found": self = .notFound
+            case "already_exists": self = .alreadyExists
+            case "permission_denied": self = .permissionDenied
+            case "resource_exhausted": self = .resourceExhausted
+            case "failed_precondition": self = .failedPrecondition
+            case "aborted": self = .aborted
+            case "out_of_range": self = .outOfRange
+            case "unimplemented": self = .unimplemented
+            case "internal": self = .`internal`
+            case "unavailable": self = .unavailable
+            case "data_loss": self = .dataLoss
+            case "unauthenticated": self = .unauthenticated
+            default: return nil
+            }
+        }
+
         /// Cases are equal when their numbers are: `.unrecognized(n)` equals the known case numbered `n`.
         public static func == (lhs: Self, rhs: Self) -> Bool {
             lhs.rawValue == rhs.rawValue

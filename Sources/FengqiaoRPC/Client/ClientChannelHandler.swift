@@ -1,0 +1,212 @@
+import NIOCore
+
+/// The client end of a connection, on its event loop: matches answers to calls by id, enforces
+/// deadlines, sends CANCEL, answers PING, notices GO_AWAY and dead peers, and pauses reading
+/// while too many streamed messages wait unread.
+final class ClientChannelHandler: ChannelDuplexHandler {
+    typealias InboundIn = RPCV1.Envelope
+    typealias OutboundIn = RPCV1.Envelope
+    typealias OutboundOut = RPCV1.Envelope
+
+    typealias Continuation = AsyncThrowingStream<RPCV1.Envelope, any Error>.Continuation
+
+    private struct Call {
+        var continuation: Continuation
+        var deadlineTask: Scheduled<Void>?
+    }
+
+    /// Marks an error for a call the server never took, which is safe to retry on any call.
+    static let notTakenKey = "fengqiao-call-not-taken"
+
+    private let highWaterMark: Int
+    private let keepaliveTimeout: TimeAmount
+    private var context: ChannelHandlerContext?
+    private var calls: [UInt64: Call] = [:]
+    private var buffered: [UInt64: Int] = [:]
+    private var totalBuffered = 0
+    private var readPaused = false
+    private var readPending = false
+    private var pingTimeout: Scheduled<Void>?
+    private(set) var goAwayLastCallID: UInt64?
+    private var closedError: RPCError?
+
+    init(highWaterMark: Int, keepaliveTimeout: Duration) {
+        self.highWaterMark = max(1, highWaterMark)
+        self.keepaliveTimeout = TimeAmount(keepaliveTimeout)
+    }
+
+    var isDraining: Bool { goAwayLastCallID != nil || closedError != nil }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    // MARK: Calls
+
+    func start(_ envelope: RPCV1.Envelope, deadline: NIODeadline?, continuation: Continuation) {
+        guard let context else {
+            continuation.finish(throwing: RPCError(.unavailable, "connection is not open"))
+            return
+        }
+        if let closedError {
+            continuation.finish(throwing: closedError)
+            return
+        }
+        if goAwayLastCallID != nil {
+            continuation.finish(throwing: RPCError(.unavailable, "connection is going away"))
+            return
+        }
+        let callID = envelope.callID
+        var call = Call(continuation: continuation)
+        if let deadline {
+            call.deadlineTask = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+                self.expire(callID)
+            }
+        }
+        calls[callID] = call
+        buffered[callID] = 0
+        context.writeAndFlush(wrapOutboundOut(envelope), promise: nil)
+    }
+
+    func cancel(_ callID: UInt64) {
+        guard let call = calls.removeValue(forKey: callID) else { return }
+        call.deadlineTask?.cancel()
+        sendCancel(callID)
+        call.continuation.finish(throwing: RPCError(.cancelled, "call cancelled"))
+    }
+
+    /// The consumer stopped reading the call's answers (finished or dropped the stream).
+    func abandon(_ callID: UInt64) {
+        if let call = calls.removeValue(forKey: callID) {
+            call.deadlineTask?.cancel()
+            sendCancel(callID)
+        }
+        if let count = buffered.removeValue(forKey: callID) {
+            totalBuffered -= count
+            resumeReadingIfBelowMark()
+        }
+    }
+
+    /// The consumer read one streamed message of the call.
+    func consumed(_ callID: UInt64) {
+        guard let count = buffered[callID], count > 0 else { return }
+        buffered[callID] = count - 1
+        totalBuffered -= 1
+        resumeReadingIfBelowMark()
+    }
+
+    private func expire(_ callID: UInt64) {
+        guard let call = calls.removeValue(forKey: callID) else { return }
+        sendCancel(callID)
+        call.continuation.finish(throwing: RPCError(.deadlineExceeded, "deadline exceeded"))
+    }
+
+    private func sendCancel(_ callID: UInt64) {
+        var cancel = RPCV1.Envelope()
+        cancel.kind = .cancel
+        cancel.callID = callID
+        context?.writeAndFlush(wrapOutboundOut(cancel), promise: nil)
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        switch envelope.kind {
+        case .response, .endOfStream:
+            guard let call = calls.removeValue(forKey: envelope.callID) else { return }
+            call.deadlineTask?.cancel()
+            call.continuation.yield(envelope)
+            call.continuation.finish()
+        case .streamMessage:
+            guard let call = calls[envelope.callID] else { return }
+            buffered[envelope.callID, default: 0] += 1
+            totalBuffered += 1
+            if totalBuffered >= highWaterMark { readPaused = true }
+            call.continuation.yield(envelope)
+        case .ping:
+            var pong = RPCV1.Envelope()
+            pong.kind = .pong
+            pong.callID = envelope.callID
+            pong.payload = Array(envelope.payload.prefix(8))
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .pong:
+            pingTimeout?.cancel()
+            pingTimeout = nil
+        case .goAway:
+            let last = envelope.goAway?.lastCallID ?? 0
+            goAwayLastCallID = last
+            let refused = calls.keys.filter { $0 > last }
+            for callID in refused {
+                fail(callID, RPCError(.unavailable, "server is going away; call not taken", metadata: [Self.notTakenKey: "1"]))
+            }
+            if calls.isEmpty { context.close(promise: nil) }
+        default:
+            protocolError(context: context, "unexpected envelope kind \(envelope.kind.rawValue)")
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let message = (error as? FrameError)?.description ?? "connection error"
+        protocolError(context: context, message)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let error = closedError ?? RPCError(.unavailable, "connection closed")
+        closedError = error
+        pingTimeout?.cancel()
+        for callID in Array(calls.keys) { fail(callID, error) }
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .all else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        guard !calls.isEmpty, pingTimeout == nil else { return }
+        var ping = RPCV1.Envelope()
+        ping.kind = .ping
+        ping.callID = 1
+        context.writeAndFlush(wrapOutboundOut(ping), promise: nil)
+        pingTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: keepaliveTimeout) {
+            self.closedError = RPCError(.unavailable, "peer did not answer PING")
+            self.context?.close(promise: nil)
+        }
+    }
+
+    private func fail(_ callID: UInt64, _ error: RPCError) {
+        guard let call = calls.removeValue(forKey: callID) else { return }
+        call.deadlineTask?.cancel()
+        call.continuation.finish(throwing: error)
+    }
+
+    private func protocolError(context: ChannelHandlerContext, _ message: String) {
+        guard closedError == nil else { return }
+        closedError = RPCError(.unavailable, "protocol error: \(message)")
+        var goAway = RPCV1.Envelope()
+        goAway.kind = .goAway
+        goAway.goAway = RPCV1.GoAway(reason: .protocolError, lastCallID: 0, message: message)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(goAway)).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    // MARK: Back-pressure
+
+    func read(context: ChannelHandlerContext) {
+        if readPaused {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    private func resumeReadingIfBelowMark() {
+        guard readPaused, totalBuffered < max(1, highWaterMark / 2) else { return }
+        readPaused = false
+        if readPending {
+            readPending = false
+            context?.read()
+        }
+    }
+}

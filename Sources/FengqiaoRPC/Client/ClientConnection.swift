@@ -1,0 +1,102 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// One TCP connection from a client to a server replica, shared by many calls.
+final class ClientConnection: Sendable {
+    let channel: any Channel
+    private let handler: NIOLoopBound<ClientChannelHandler>
+    private let nextCallID = NIOLockedValueBox<UInt64>(0)
+
+    private init(channel: any Channel, handler: NIOLoopBound<ClientChannelHandler>) {
+        self.channel = channel
+        self.handler = handler
+    }
+
+    /// Connects to `address`.
+    ///
+    /// - Throws: the connection error, such as connection refused or a timeout.
+    static func connect(
+        to address: RPCAddress,
+        configuration: RPCClientConfiguration,
+        group: any EventLoopGroup
+    ) async throws -> ClientConnection {
+        try await ClientBootstrap(group: group)
+            .connectTimeout(TimeAmount(configuration.connectTimeout))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = ClientChannelHandler(
+                        highWaterMark: configuration.streamBufferHighWaterMark,
+                        keepaliveTimeout: configuration.keepaliveTimeout
+                    )
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addRPCHandlers(maximumFrameLength: configuration.maximumFrameLength, idleTimeout: nil)
+                    try sync.addHandler(IdleStateHandler(allTimeout: TimeAmount(configuration.keepaliveInterval)))
+                    try sync.addHandler(handler)
+                }
+            }
+            .connect(host: address.host, port: address.port)
+            .flatMapThrowing { channel in
+                let handler = try channel.pipeline.syncOperations.handler(type: ClientChannelHandler.self)
+                return ClientConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+            }
+            .get()
+    }
+
+    /// Whether new calls may start here: open and not going away.
+    func isUsable() async -> Bool {
+        guard channel.isActive else { return false }
+        let draining = try? await channel.eventLoop.submit { self.handler.value.isDraining }.get()
+        return draining == false
+    }
+
+    /// Starts a call; its answers (stream messages, then the final RESPONSE or END_OF_STREAM)
+    /// arrive on the returned stream, which throws ``RPCError`` on failure.
+    func start(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) -> ClientCallHandle {
+        let callID = nextCallID.withLockedValue { id in
+            id += 1
+            return id
+        }
+        var envelope = request
+        envelope.callID = callID
+        if let deadline {
+            let left = deadline - ContinuousClock.now
+            let ms = max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            envelope.timeoutMs = UInt32(clamping: ms)
+        }
+        let (stream, continuation) = AsyncThrowingStream<RPCV1.Envelope, any Error>.makeStream()
+        let nioDeadline = deadline.map { NIODeadline.now() + TimeAmount($0 - ContinuousClock.now) }
+        let handler = self.handler
+        let eventLoop = channel.eventLoop
+        let request = envelope
+        continuation.onTermination = { _ in
+            eventLoop.execute { handler.value.abandon(callID) }
+        }
+        eventLoop.execute {
+            handler.value.start(request, deadline: nioDeadline, continuation: continuation)
+        }
+        return ClientCallHandle(callID: callID, answers: stream, connection: self)
+    }
+
+    func cancel(_ callID: UInt64) {
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.cancel(callID) }
+    }
+
+    func consumed(_ callID: UInt64) {
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.consumed(callID) }
+    }
+
+    func close() {
+        channel.close(promise: nil)
+    }
+}
+
+/// A call started on a connection: its id and the stream of its answers.
+struct ClientCallHandle: Sendable {
+    let callID: UInt64
+    let answers: AsyncThrowingStream<RPCV1.Envelope, any Error>
+    let connection: ClientConnection
+}

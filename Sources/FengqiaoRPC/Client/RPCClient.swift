@@ -1,0 +1,188 @@
+import FengqiaoProtobuf
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A Fengqiao RPC client: calls methods on one or several replicas over shared TCP connections.
+///
+/// ```swift
+/// let client = RPCClient(configuration: .init(addresses: [.init(host: "127.0.0.1", port: 7400)]))
+/// defer { client.close() }
+/// let echo = TestingV1.Echo.Client(client)
+/// let answer = try await echo.echo(.init(text: "hi"), CallOptions(timeout: .seconds(1)))
+/// ```
+///
+/// Connections open on first use and again after they close, with back-off per address; calls
+/// go round-robin over the addresses. At most `maximumCallsInFlight` calls run at once; the rest
+/// wait their turn. A call that fails with `UNAVAILABLE` is retried only when its options mark it
+/// idempotent or it carries an `idempotency-key`.
+public final class RPCClient: Sendable {
+    /// The configuration the client was made with.
+    public let configuration: RPCClientConfiguration
+    let slots: [ConnectionSlot]
+    private let group: any EventLoopGroup
+    private let permits: AsyncPermits
+    private let interceptors: [any ClientInterceptor]
+    private let roundRobin = NIOLockedValueBox(0)
+    private let closed = NIOLockedValueBox(false)
+
+    /// Creates a client; nothing connects until the first call.
+    public init(
+        configuration: RPCClientConfiguration,
+        interceptors: [any ClientInterceptor] = [],
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.configuration = configuration
+        self.group = eventLoopGroup
+        self.interceptors = interceptors
+        self.permits = AsyncPermits(configuration.maximumCallsInFlight)
+        self.slots = configuration.addresses.map { ConnectionSlot(address: $0) }
+    }
+
+    /// Closes every connection; calls in flight fail with `UNAVAILABLE`, and later calls too.
+    public func close() {
+        closed.withLockedValue { $0 = true }
+        for slot in slots { slot.close() }
+    }
+
+    /// Makes a unary call.
+    ///
+    /// - Throws: ``RPCError`` with the server's status, `deadlineExceeded` at the deadline,
+    ///   `cancelled` when the task is cancelled, `unavailable` when no replica answers.
+    public func unary<Request, Response>(
+        _ method: ProtobufMethod<Request, Response>,
+        _ request: Request,
+        options: CallOptions = CallOptions()
+    ) async throws -> Response {
+        let deadline = options.effectiveDeadline(fallback: configuration.defaultTimeout)
+        let payload = try await withRetries(options: options) {
+            try await self.intercepted(method: method.path, payload: request.serializedBytes(), options: options) {
+                request in
+                try await self.permits.acquire(before: deadline)
+                defer { self.permits.release() }
+                var sent = options
+                sent.metadata = request.metadata
+                let handle = try await self.startCall(
+                    method: request.method,
+                    payload: request.payload,
+                    options: sent,
+                    deadline: deadline
+                )
+                return try await Self.finalAnswer(of: handle)
+            }
+        }
+        do {
+            return try Response(serializedBytes: payload)
+        } catch {
+            throw RPCError(.internal, "response does not decode as \(Response.protoMessageName)")
+        }
+    }
+
+    /// Starts a server-streaming call; iterate the result for its messages.
+    ///
+    /// - Throws: ``RPCError`` as ``unary(_:_:options:)``; the stream throws the call's final error.
+    public func serverStreaming<Request, Response>(
+        _ method: ProtobufMethod<Request, Response>,
+        _ request: Request,
+        options: CallOptions = CallOptions()
+    ) async throws -> RPCResponseStream<Response> {
+        let deadline = options.effectiveDeadline(fallback: configuration.defaultTimeout)
+        try await permits.acquire(before: deadline)
+        do {
+            let handle = try await withRetries(options: options) {
+                try await self.startCall(method: method.path, payload: request.serializedBytes(), options: options, deadline: deadline)
+            }
+            return RPCResponseStream(handle: handle, permits: permits)
+        } catch {
+            permits.release()
+            throw error
+        }
+    }
+
+    // MARK: Internals
+
+    private func startCall(
+        method: String,
+        payload: [UInt8],
+        options: CallOptions,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> ClientCallHandle {
+        if let deadline, deadline <= .now {
+            throw RPCError(.deadlineExceeded, "deadline exceeded before the call started")
+        }
+        let connection = try await pickConnection()
+        var envelope = RPCV1.Envelope()
+        envelope.kind = .request
+        envelope.method = method
+        envelope.metadata = options.metadata
+        envelope.payload = payload
+        return connection.start(envelope, deadline: deadline)
+    }
+
+    static func finalAnswer(of handle: ClientCallHandle) async throws -> [UInt8] {
+        try await withTaskCancellationHandler {
+            for try await envelope in handle.answers {
+                guard envelope.kind == .response || envelope.kind == .endOfStream else { continue }
+                let status = envelope.status ?? RPCV1.Status(code: .internal, message: "answer without status")
+                guard status.code == .ok else { throw RPCError(status: status, metadata: envelope.metadata) }
+                return envelope.payload
+            }
+            try Task.checkCancellation()
+            throw RPCError(.unavailable, "connection closed before the answer")
+        } onCancel: {
+            handle.connection.cancel(handle.callID)
+        }
+    }
+
+    private func withRetries<T>(options: CallOptions, _ body: () async throws -> T) async throws -> T {
+        var attempt = 1
+        var backoff = configuration.initialBackoff
+        while true {
+            do {
+                return try await body()
+            } catch let error as RPCError where error.code == .unavailable {
+                let notTaken = error.metadata[ClientChannelHandler.notTakenKey] != nil
+                guard options.isRetryable || notTaken, attempt < configuration.maximumAttempts else { throw error }
+                attempt += 1
+                try await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, configuration.maximumBackoff)
+            }
+        }
+    }
+
+    private func intercepted(
+        method: String,
+        payload: [UInt8],
+        options: CallOptions,
+        _ call: @escaping ClientInterceptor.Next
+    ) async throws -> [UInt8] {
+        var next = call
+        for interceptor in interceptors.reversed() {
+            let inner = next
+            next = { request in try await interceptor.intercept(request: request, next: inner) }
+        }
+        return try await next(ClientRequest(method: method, metadata: options.metadata, payload: payload))
+    }
+
+    /// The next usable connection, round-robin over the addresses, connecting when needed.
+    private func pickConnection() async throws -> ClientConnection {
+        guard !closed.withLockedValue({ $0 }), !slots.isEmpty else {
+            throw RPCError(.unavailable, "client is closed or has no address")
+        }
+        let start = roundRobin.withLockedValue { index in
+            defer { index = (index + 1) % slots.count }
+            return index
+        }
+        var lastError: (any Error)?
+        for offset in 0..<slots.count {
+            let slot = slots[(start + offset) % slots.count]
+            do {
+                return try await slot.connection(configuration: configuration, group: group)
+            } catch {
+                lastError = error
+            }
+        }
+        throw RPCError(.unavailable, "no server reachable (\(lastError.map { "\(type(of: $0))" } ?? "unknown"))")
+    }
+}

@@ -1,0 +1,41 @@
+/// A connection-level wire error: the peer broke the framing or sent an envelope that does not decode.
+///
+/// The receiver answers with GO_AWAY (`REASON_PROTOCOL_ERROR`) and closes the connection; the
+/// error never reaches a handler. Its `description` names the fault, never the bytes.
+public struct FrameError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Code: Sendable, Hashable {
+        /// A frame announced more bytes than the receiver's limit.
+        case frameTooLarge
+        /// A frame held bytes that do not decode as an envelope.
+        case malformedEnvelope
+        /// The connection ended in the middle of a frame.
+        case truncatedFrame
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// The announced length, for `frameTooLarge`.
+    public var length: Int?
+    /// The receiver's limit, for `frameTooLarge`.
+    public var limit: Int?
+
+    /// Creates a frame error.
+    public init(code: Code, length: Int? = nil, limit: Int? = nil) {
+        self.code = code
+        self.length = length
+        self.limit = limit
+    }
+
+    /// A short English description fit for a GO_AWAY message and logs.
+    public var description: String {
+        switch code {
+        case .frameTooLarge:
+            "frame of \(length ?? 0) bytes exceeds the limit of \(limit ?? 0) bytes"
+        case .malformedEnvelope:
+            "frame does not hold a valid fengqiao.rpc.v1.Envelope"
+        case .truncatedFrame:
+            "connection closed in the middle of a frame"
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+extension ChannelPipeline.SynchronousOperations {
+    /// Adds framing and envelope coding and, when `idleTimeout` is set, the idle-connection closer,
+    /// which spares connections with calls in `activity`.
+    func addRPCHandlers(maximumFrameLength: Int, idleTimeout: Duration?, activity: CallActivity? = nil) throws {
+        try addHandler(ByteToMessageHandler(EnvelopeFrameDecoder(maximumFrameLength: maximumFrameLength)))
+        try addHandler(MessageToByteHandler(EnvelopeFrameEncoder()))
+        if let idleTimeout, let activity {
+            try addHandler(IdleStateHandler(readTimeout: TimeAmount(idleTimeout)))
+            try addHandler(IdleConnectionCloser(activity: activity))
+        }
+    }
+}
+
+/// How many calls a server connection is running, shared with its idle-connection closer.
+final class CallActivity: Sendable {
+    private let count = NIOLockedValueBox(0)
+
+    func add(_ delta: Int) {
+        count.withLockedValue { $0 += delta }
+    }
+
+    var isBusy: Bool { count.withLockedValue { $0 > 0 } }
+}
+
+/// Closes a connection with GO_AWAY (`REASON_IDLE_TIMEOUT`) when nothing was read for the idle
+/// time and no call is running on it.
+final class IdleConnectionCloser: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = RPCV1.Envelope
+    typealias InboundOut = RPCV1.Envelope
+    typealias OutboundOut = RPCV1.Envelope
+
+    let activity: CallActivity
+
+    init(activity: CallActivity) {
+        self.activity = activity
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            guard !activity.isBusy else { return }
+            let goAway = ServerConnection.goAway(.idleTimeout, lastCallID: 0, message: "connection idle")
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(goAway)).whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow {
+            self = .nanoseconds(seconds < 0 ? .min : .max)
+        } else {
+            self = .nanoseconds(nanoseconds.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue)
+        }
+    }
+}

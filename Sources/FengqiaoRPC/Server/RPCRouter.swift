@@ -1,0 +1,82 @@
+import FengqiaoProtobuf
+import NIOCore
+
+/// A service a server offers: it registers its methods' handlers with the router.
+///
+/// Generated handler protocols (such as `TestingV1.Echo.Handler`) conform and implement
+/// ``registerMethods(with:)``; implement the handler protocol, not this one.
+public protocol RPCService: Sendable {
+    /// The service's name and methods, for health checks and `ListServices`.
+    var serviceDescriptor: ProtobufServiceDescriptor { get }
+    /// Adds a route for each of the service's methods.
+    func registerMethods(with router: inout RPCRouter)
+}
+
+/// A call as the server's interceptors and routes see it, before the payload is decoded.
+public struct ServerRequest: Sendable {
+    /// The method's path.
+    public var method: String
+    /// The request message, encoded.
+    public var payload: [UInt8]
+}
+
+/// How a call ended successfully, as the server's interceptors see it.
+public struct ServerResponse: Sendable {
+    /// The response message, encoded, for unary calls; `nil` for a finished stream.
+    public var payload: [UInt8]?
+    /// Metadata to send with the answer.
+    public var metadata: [String: String]
+
+    /// Creates a response.
+    public init(payload: [UInt8]?, metadata: [String: String] = [:]) {
+        self.payload = payload
+        self.metadata = metadata
+    }
+}
+
+/// Maps method paths to the functions that run them.
+public struct RPCRouter: Sendable {
+    typealias Route = @Sendable (ServerRequest, ServerContext, CallResponder) async throws -> ServerResponse
+
+    private(set) var routes: [String: Route] = [:]
+    private(set) var services: [ProtobufServiceDescriptor] = []
+
+    init() {}
+
+    mutating func add(_ service: any RPCService) {
+        services.append(service.serviceDescriptor)
+        service.registerMethods(with: &self)
+    }
+
+    /// Registers the handler of a unary method.
+    public mutating func register<Request, Response>(
+        _ method: ProtobufMethod<Request, Response>,
+        handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
+    ) {
+        routes[method.path] = { request, context, _ in
+            let message = try Self.decode(Request.self, from: request.payload)
+            let response = try await handler(message, context)
+            return ServerResponse(payload: response.serializedBytes())
+        }
+    }
+
+    /// Registers the handler of a server-streaming method.
+    public mutating func register<Request, Response>(
+        _ method: ProtobufMethod<Request, Response>,
+        handler: @escaping @Sendable (Request, ServerStreamWriter<Response>, ServerContext) async throws -> Void
+    ) {
+        routes[method.path] = { request, context, responder in
+            let message = try Self.decode(Request.self, from: request.payload)
+            try await handler(message, ServerStreamWriter(responder: responder), context)
+            return ServerResponse(payload: nil)
+        }
+    }
+
+    private static func decode<Message: ProtobufMessage>(_ type: Message.Type, from payload: [UInt8]) throws -> Message {
+        do {
+            return try Message(serializedBytes: payload)
+        } catch {
+            throw RPCError(.invalidArgument, "request payload does not decode as \(Message.protoMessageName)")
+        }
+    }
+}

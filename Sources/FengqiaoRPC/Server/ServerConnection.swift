@@ -1,0 +1,145 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// One client connection on the server: reads envelopes, runs calls concurrently, answers them.
+final class ServerConnection: Sendable {
+    private struct State {
+        var calls: [UInt64: CallSignal] = [:]
+        var draining = false
+        var lastCallID: UInt64 = 0
+        var closed = false
+    }
+
+    let channel: any Channel
+    let shared: ServerShared
+    private let activity: CallActivity
+    private let state = NIOLockedValueBox(State())
+
+    init(channel: any Channel, shared: ServerShared, activity: CallActivity) {
+        self.channel = channel
+        self.shared = shared
+        self.activity = activity
+    }
+
+    /// Serves the connection until the peer closes it, a protocol error, or the drain ends.
+    func serve(inbound: NIOAsyncChannelInboundStream<RPCV1.Envelope>) async {
+        await withDiscardingTaskGroup { group in
+            do {
+                for try await envelope in inbound {
+                    switch envelope.kind {
+                    case .request:
+                        if let signal = accept(envelope) {
+                            activity.add(1)
+                            group.addTask {
+                                await self.run(envelope, signal: signal)
+                                self.activity.add(-1)
+                            }
+                        }
+                    case .cancel:
+                        let signal = state.withLockedValue { $0.calls[envelope.callID] }
+                        signal?.fire(.cancelled)
+                    case .ping:
+                        var pong = RPCV1.Envelope()
+                        pong.kind = .pong
+                        pong.callID = envelope.callID
+                        pong.payload = Array(envelope.payload.prefix(8))
+                        channel.writeAndFlush(pong, promise: nil)
+                    case .pong:
+                        break
+                    case .goAway:
+                        drain(reason: .shuttingDown, message: "client is going away")
+                    default:
+                        protocolError("unexpected envelope kind \(envelope.kind.rawValue)")
+                    }
+                }
+            } catch let error as FrameError {
+                protocolError(error.description)
+            } catch {
+                shared.logger.debug("connection ended", metadata: ["error.type": "\(type(of: error))"])
+            }
+            state.withLockedValue { $0.closed = true }
+            group.cancelAll()
+        }
+    }
+
+    /// Registers a new call, or answers it at once when the connection cannot take it.
+    private func accept(_ envelope: RPCV1.Envelope) -> CallSignal? {
+        enum Verdict { case accept(CallSignal), reject(RPCError), ignore }
+        let limit = shared.configuration.maximumConcurrentCallsPerConnection
+        let verdict: Verdict = state.withLockedValue { state in
+            if envelope.callID == 0 || state.calls[envelope.callID] != nil {
+                return .ignore
+            }
+            if state.draining {
+                return .reject(RPCError(.unavailable, "server is shutting down"))
+            }
+            if state.calls.count >= limit {
+                return .reject(RPCError(.resourceExhausted, "too many calls in flight on this connection (limit \(limit))"))
+            }
+            let signal = CallSignal()
+            state.calls[envelope.callID] = signal
+            state.lastCallID = max(state.lastCallID, envelope.callID)
+            return .accept(signal)
+        }
+        switch verdict {
+        case .accept(let signal):
+            return signal
+        case .reject(let error):
+            var answer = RPCV1.Envelope()
+            answer.kind = .response
+            answer.callID = envelope.callID
+            answer.status = error.status
+            channel.writeAndFlush(answer, promise: nil)
+            return nil
+        case .ignore:
+            protocolError("call id \(envelope.callID) is zero or already in flight")
+            return nil
+        }
+    }
+
+    private func run(_ envelope: RPCV1.Envelope, signal: CallSignal) async {
+        await ServerCall(envelope: envelope, connection: self, signal: signal).run()
+        let closeNow = state.withLockedValue { state in
+            state.calls[envelope.callID] = nil
+            return state.draining && state.calls.isEmpty
+        }
+        if closeNow { channel.close(promise: nil) }
+    }
+
+    /// Sends GO_AWAY, refuses new calls, and closes once the calls in flight have finished.
+    func drain(reason: RPCV1.GoAway.Reason, message: String) {
+        let (first, idle, lastCallID) = state.withLockedValue { state in
+            let first = !state.draining
+            state.draining = true
+            return (first, state.calls.isEmpty, state.lastCallID)
+        }
+        guard first else { return }
+        channel.writeAndFlush(Self.goAway(reason, lastCallID: lastCallID, message: message), promise: nil)
+        if idle { channel.close(promise: nil) }
+    }
+
+    /// Cancels every call still running, for the end of the grace period.
+    func cancelAll() {
+        let signals = state.withLockedValue { Array($0.calls.values) }
+        for signal in signals { signal.fire(.cancelled) }
+        channel.close(promise: nil)
+    }
+
+    private func protocolError(_ message: String) {
+        shared.logger.info("protocol error; closing connection", metadata: ["rpc.error": "\(message)"])
+        let lastCallID = state.withLockedValue { state in
+            state.draining = true
+            return state.lastCallID
+        }
+        let goAway = Self.goAway(.protocolError, lastCallID: lastCallID, message: message)
+        channel.writeAndFlush(goAway).whenComplete { [channel] _ in channel.close(promise: nil) }
+    }
+
+    static func goAway(_ reason: RPCV1.GoAway.Reason, lastCallID: UInt64, message: String) -> RPCV1.Envelope {
+        var envelope = RPCV1.Envelope()
+        envelope.kind = .goAway
+        envelope.goAway = RPCV1.GoAway(reason: reason, lastCallID: lastCallID, message: message)
+        return envelope
+    }
+}

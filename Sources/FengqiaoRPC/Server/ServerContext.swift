@@ -1,0 +1,49 @@
+import Logging
+
+/// What a handler knows about its call besides the request: the method, the request id, the
+/// caller's metadata, the deadline, a logger, and what interceptors attached.
+///
+/// A handler that calls another service passes ``deadline`` on, so the downstream call gives up
+/// when the caller would:
+///
+/// ```swift
+/// let unit = try await registry.getUnit(request, CallOptions(deadline: context.deadline))
+/// ```
+public struct ServerContext: Sendable {
+    /// The method's path, such as `/fengqiao.health.v1.Health/Check`.
+    public let method: String
+    /// The call's request id: the client's `request-id`, or one the server made.
+    public let requestID: String
+    /// The request's metadata, as the client sent it.
+    public var metadata: [String: String]
+    /// When the call's time runs out, or `nil` without a deadline.
+    public let deadline: ContinuousClock.Instant?
+    /// A logger with `request.id` and `rpc.method` set.
+    public var logger: Logger
+    /// The caller's identity, attached by an authentication interceptor.
+    public var identity: (any Sendable)?
+    /// Metadata to return with the answer, set by the handler or interceptors.
+    public var responseMetadata: [String: String] = [:]
+
+    /// Creates a context; the server does this for every call.
+    public init(
+        method: String,
+        requestID: String,
+        metadata: [String: String],
+        deadline: ContinuousClock.Instant?,
+        logger: Logger
+    ) {
+        self.method = method
+        self.requestID = requestID
+        self.metadata = metadata
+        self.deadline = deadline
+        self.logger = logger
+        self.logger[metadataKey: "request.id"] = "\(requestID)"
+        self.logger[metadataKey: "rpc.method"] = "\(method)"
+    }
+
+    /// The time left before the deadline, or `nil` without one.
+    public var timeRemaining: Duration? {
+        deadline.map { $0 - ContinuousClock.now }
+    }
+}
