@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
@@ -40,6 +41,42 @@ let package = Package(
         // MARK: Domain
         .target(name: "FengqiaoDomain"),
         .testTarget(name: "FengqiaoDomainTests", dependencies: ["FengqiaoDomain"]),
+
+        // MARK: Services
+        .target(
+            name: "FengqiaoRuntime",
+            dependencies: [
+                "FengqiaoDomain", "FengqiaoMessages", "FengqiaoPostgres", "FengqiaoProtobuf", "FengqiaoRPC",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "RegistryService",
+            dependencies: ["FengqiaoDomain", "FengqiaoMessages", "FengqiaoPostgres", "FengqiaoRPC", "FengqiaoRuntime"],
+            resources: [.copy("Migrations")]
+        ),
+        .executableTarget(
+            name: "fengqiao-registry",
+            dependencies: [
+                "RegistryService", "FengqiaoRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "fengqiao",
+            dependencies: [
+                "FengqiaoMessages", "FengqiaoRPC", "FengqiaoRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "RegistryServiceTests",
+            dependencies: ["RegistryService", "FengqiaoTestSupport", "FengqiaoMessages", "FengqiaoDomain", "FengqiaoPostgres"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["FengqiaoTestSupport", "FengqiaoPostgres"]
+        ),
 
         // MARK: Test support
         .target(

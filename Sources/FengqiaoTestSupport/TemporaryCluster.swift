@@ -1,10 +1,6 @@
 import FengqiaoPostgres
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A PostgreSQL cluster of a test's own, made with `scripts/pg` in a temporary folder on a free
 /// port, for tests that stop or restart the server and so must not share it.
 public final class TemporaryCluster: Sendable {
@@ -19,11 +15,11 @@ public final class TemporaryCluster: Sendable {
     }
 
     /// Initialises and starts a fresh cluster (a few seconds).
-    public static func start() throws -> TemporaryCluster {
+    public static func start() async throws -> TemporaryCluster {
         let directory = "/var/tmp/fengqiao-test-cluster-" + UUID().uuidString.prefix(8).lowercased()
         let environment = ["FENGQIAO_PG_DIR": directory, "FENGQIAO_PG_PORT": "auto", "FENGQIAO_PG_FAST": "1"]
-        try runScript(["start"], environment: environment)
-        let exports = try runScript(["env"], environment: environment)
+        try await runScript(["start"], environment: environment)
+        let exports = try await runScript(["env"], environment: environment)
         guard let url = parseExports(exports)["FENGQIAO_OWNER_DATABASE_URL"] else {
             throw ScriptFailure(description: "scripts/pg env printed no owner URL")
         }
@@ -32,13 +28,13 @@ public final class TemporaryCluster: Sendable {
 
     /// Restarts the server (fast shutdown: sessions are terminated) and waits until it accepts
     /// connections again.
-    public func restart() throws {
-        try Self.runScript(["restart"], environment: ["FENGQIAO_PG_DIR": directory])
+    public func restart() async throws {
+        try await Self.runScript(["restart"], environment: ["FENGQIAO_PG_DIR": directory])
     }
 
     /// Stops the server and deletes its folder.
-    public func destroy() throws {
-        try Self.runScript(["destroy"], environment: ["FENGQIAO_PG_DIR": directory])
+    public func destroy() async throws {
+        try await Self.runScript(["destroy"], environment: ["FENGQIAO_PG_DIR": directory])
     }
 
     struct ScriptFailure: Error, CustomStringConvertible {
@@ -54,29 +50,15 @@ public final class TemporaryCluster: Sendable {
     /// Runs `scripts/pg` and returns its standard output.
     ///
     /// Output goes to files, not pipes: the server the script starts inherits its descriptors, and
-    /// a pipe it held would never reach end-of-file. The script runs through `system(3)`, which
-    /// blocks this thread until it ends (tests only).
+    /// a pipe it held would never reach end-of-file.
     @discardableResult
-    static func runScript(_ arguments: [String], environment: [String: String]) throws -> String {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("fq-pg-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outPath = scratch.appendingPathComponent("out").path
-        let errPath = scratch.appendingPathComponent("err").path
-        let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(shellQuoted($0.value))" }
-        let command = (assignments + ["/bin/bash", shellQuoted(scriptPath)] + arguments.map(shellQuoted)).joined(separator: " ")
-            + " </dev/null >\(shellQuoted(outPath)) 2>\(shellQuoted(errPath))"
-        let status = system(command)
-        guard status == 0 else {
+    static func runScript(_ arguments: [String], environment: [String: String]) async throws -> String {
+        let result = try await runCommand("/bin/bash", [scriptPath] + arguments, environment: environment)
+        guard result.status == 0 else {
             throw ScriptFailure(
-                description: "scripts/pg \(arguments.joined(separator: " ")) failed (status \(status)): "
-                    + ((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""))
+                description: "scripts/pg \(arguments.joined(separator: " ")) failed (status \(result.status)): \(result.standardError)")
         }
-        return try String(contentsOfFile: outPath, encoding: .utf8)
-    }
-
-    static func shellQuoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return result.standardOutput
     }
 
     static func parseExports(_ text: String) -> [String: String] {

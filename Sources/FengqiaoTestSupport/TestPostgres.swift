@@ -58,6 +58,28 @@ public enum TestPostgres {
         }
     }
 
+    /// Runs `body` with a database of its own, created from `template0` and dropped afterwards,
+    /// for tests of a service's whole schema.
+    public static func withFreshDatabase<Result: Sendable>(
+        _ body: (_ configuration: PostgresConfiguration) async throws -> Result
+    ) async throws -> Result {
+        let admin = try makePool(maximumConnections: 1)
+        let name = "fq_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await admin.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE template0 STRATEGY FILE_COPY"))
+        var configuration = try ownerConfiguration()
+        configuration["dbname"] = name
+        do {
+            let result = try await body(configuration)
+            try await admin.execute(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
+            await admin.close()
+            return result
+        } catch {
+            _ = try? await admin.execute(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
+            await admin.close()
+            throw error
+        }
+    }
+
     /// A logger that drops everything below warning, for tests that do not inspect logs.
     public static func testLogger() -> Logger {
         var logger = Logger(label: "fengqiao.tests")

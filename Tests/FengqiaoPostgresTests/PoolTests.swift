@@ -98,8 +98,17 @@ import Testing
 
 @Suite struct RestartTests {
     @Test func poolRecoversAfterServerRestart() async throws {
-        let cluster = try TemporaryCluster.start()
-        defer { try? cluster.destroy() }
+        let cluster = try await TemporaryCluster.start()
+        do {
+            try await restartAndRecover(cluster)
+        } catch {
+            try? await cluster.destroy()
+            throw error
+        }
+        try await cluster.destroy()
+    }
+
+    func restartAndRecover(_ cluster: TemporaryCluster) async throws {
         let pool = PostgresPool(
             configuration: cluster.ownerConfiguration, options: .init(maximumConnections: 4), logger: TestPostgres.testLogger())
         try await pool.execute("CREATE TABLE IF NOT EXISTS restart_probe (n int)")
@@ -111,7 +120,7 @@ import Testing
         let openBefore = pool.statistics.open
         #expect(openBefore >= 1)
 
-        try cluster.restart()
+        try await cluster.restart()
 
         // The very next calls succeed: dead connections are noticed and replaced.
         for n in 40..<60 {

@@ -1,0 +1,104 @@
+import ArgumentParser
+import FengqiaoMessages
+import FengqiaoRPC
+import Foundation
+
+/// Where to reach the registry and how to print answers; shared by every command.
+struct ClientOptions: ParsableArguments {
+    @Option(name: .long, help: "The registry's host:port (default: $FENGQIAO_REGISTRY_ADDR, else 127.0.0.1:7101).")
+    var addr: String?
+
+    @Option(name: .long, help: "Seconds to wait for an answer.")
+    var timeout: Double = 10
+
+    @Flag(name: .long, help: "Print machine-readable JSON instead of a table.")
+    var json = false
+
+    /// The address to call.
+    func address() throws -> RPCAddress {
+        let text = addr ?? ProcessInfo.processInfo.environment["FENGQIAO_REGISTRY_ADDR"] ?? "127.0.0.1:7101"
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else {
+            throw ValidationError("--addr must be host:port, not \(text)")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return RPCAddress(host: host, port: port)
+    }
+
+    /// Call options with the timeout.
+    var callOptions: CallOptions { CallOptions(timeout: .milliseconds(Int(timeout * 1000))) }
+
+    /// Runs `body` with a registry client, turning an RPC failure into one line and exit status 1.
+    func withRegistry<T>(_ body: (RegistryV1.Registry.Client) async throws -> T) async throws -> T {
+        var configuration = RPCClientConfiguration(addresses: [try address()])
+        configuration.maximumAttempts = 1
+        let client = RPCClient(configuration: configuration)
+        defer { client.close() }
+        do {
+            return try await body(RegistryV1.Registry.Client(client))
+        } catch let error as RPCError {
+            throw CommandFailure(error)
+        }
+    }
+}
+
+/// An RPC that failed, printed as one line: `Error: NOT_FOUND: unit not found (parent_id)`.
+struct CommandFailure: Error, CustomStringConvertible {
+    var error: RPCError
+
+    init(_ error: RPCError) {
+        self.error = error
+    }
+
+    var description: String {
+        var line = "\(error.code.name): \(error.message)"
+        if !error.fieldViolations.isEmpty {
+            line += " (" + error.fieldViolations.map { $0.description == error.message ? $0.field : "\($0.field): \($0.description)" }
+                .joined(separator: "; ") + ")"
+        }
+        return line
+    }
+}
+
+/// Reads an enum from its short name on the command line (`police_room`, or `police-room`).
+func parseEnum<E>(_ text: String, as _: E.Type, option: String) throws -> E where E: CaseIterable & ShortNamed {
+    let key = text.lowercased().replacingOccurrences(of: "-", with: "_")
+    guard let value = E(shortName: key), value.shortName != "unspecified" else {
+        let choices = E.allCases.compactMap(\.shortName).filter { $0 != "unspecified" }.map { $0.replacingOccurrences(of: "_", with: "-") }
+        throw ValidationError("\(option) must be one of: \(choices.joined(separator: ", "))")
+    }
+    return value
+}
+
+/// Generated enums with short names.
+protocol ShortNamed {
+    init?(shortName: String)
+    var shortName: String? { get }
+}
+
+extension RegistryV1.UnitKind: ShortNamed {}
+extension RegistryV1.PersonKind: ShortNamed {}
+extension RegistryV1.TeamKind: ShortNamed {}
+extension RegistryV1.ResidentKind: ShortNamed {}
+
+/// Prints to standard output.
+func output(_ text: String) {
+    print(text)
+}
+
+/// The short name of an enum for display, with dashes.
+func display<E: ShortNamed>(_ value: E) -> String {
+    (value.shortName ?? "?").replacingOccurrences(of: "_", with: "-")
+}
+
+/// Every row of a paged list: calls `page` with each page's token until the last page.
+func allPages<Row>(_ page: (CommonV1.PageRequest) async throws -> (rows: [Row], next: String)) async throws -> [Row] {
+    var rows: [Row] = []
+    var token = ""
+    repeat {
+        let answer = try await page(CommonV1.PageRequest(pageSize: 500, pageToken: token))
+        rows += answer.rows
+        token = answer.next
+    } while !token.isEmpty
+    return rows
+}

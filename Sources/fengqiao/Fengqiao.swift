@@ -1,0 +1,25 @@
+import ArgumentParser
+import FengqiaoRuntime
+import Foundation
+
+/// `fengqiao`: the command-line client of the suite.
+@main
+struct Fengqiao: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fengqiao",
+        abstract: "Work with the Fengqiao suite: units, people, teams and more.",
+        discussion: """
+            Commands call the registry at --addr (or $FENGQIAO_REGISTRY_ADDR, default 127.0.0.1:7101). \
+            Answers print as aligned tables, or as JSON with --json. A failed call prints one line \
+            with its status code and exits with status 1.
+            """,
+        version: FengqiaoVersion.current,
+        subcommands: [HealthCommand.self, UnitCommand.self, PersonCommand.self])
+}
+
+/// Prints JSON for `--json`.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    output(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

@@ -1,0 +1,117 @@
+import FengqiaoDomain
+import FengqiaoMessages
+import FengqiaoPostgres
+import FengqiaoRPC
+import FengqiaoTestSupport
+import RegistryService
+import Testing
+
+/// The registry served over real TCP on loopback, called through the generated client.
+@Suite struct RegistryRPCTests {
+    func withRegistry(_ body: (RegistryV1.Registry.Client) async throws -> Void) async throws {
+        try await withMigratedRegistry(maximumConnections: 4) { pool in
+        let server = RPCServer(
+            configuration: RPCServerConfiguration(host: "127.0.0.1", port: 0),
+            services: [RegistryHandler(pool: pool, today: { CalendarDate(year: 2026, month: 11, day: 23)! })],
+            logger: TestPostgres.testLogger())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            let port = try await server.listeningPort()
+            let client = RPCClient(configuration: RPCClientConfiguration(addresses: [RPCAddress(host: "127.0.0.1", port: port)]))
+            do {
+                try await body(RegistryV1.Registry.Client(client))
+            } catch {
+                client.close()
+                server.beginGracefulShutdown()
+                throw error
+            }
+            client.close()
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+        }
+    }
+
+    func rpcError(_ body: () async throws -> Void) async throws -> RPCError {
+        try await #require(throws: RPCError.self) { try await body() }
+    }
+
+    @Test func createGetAndValidate() async throws {
+        try await withRegistry { registry in
+            let bureau = try await registry.createUnit(.init(code: "QS", name: "青山县公安局", kind: .bureau))
+            let station = try await registry.createUnit(.init(code: "QS-FQ", name: "枫桥派出所", kind: .station, parentID: bureau.id))
+            #expect(try await registry.getUnit(.init(code: "QS-FQ")).id == station.id)
+
+            // Every bad field at once, each named.
+            let invalid = try await rpcError {
+                _ = try await registry.createUnit(.init(code: "bad code!", name: "", kind: .unspecified, parentID: 0,
+                    location: CommonV1.GeoPoint(latitude: 100, longitude: 0)))
+            }
+            #expect(invalid.code == .invalidArgument)
+            #expect(invalid.fieldViolations.map(\.field) == ["code", "name", "kind", "parent_id", "location.latitude"])
+
+            let missing = try await rpcError { _ = try await registry.createUnit(.init(code: "QS-X", name: "某所", kind: .station, parentID: 424_242)) }
+            #expect(missing.code == .notFound)
+            #expect(missing.fieldViolations.map(\.field) == ["parent_id"])
+
+            let taken = try await rpcError { _ = try await registry.createUnit(.init(code: "QS-FQ", name: "重复", kind: .station, parentID: bureau.id)) }
+            #expect(taken.code == .alreadyExists)
+            #expect(taken.fieldViolations.map(\.field) == ["code"])
+
+            let wrongParent = try await rpcError { _ = try await registry.createUnit(.init(code: "QS-V", name: "村", kind: .village, parentID: bureau.id)) }
+            #expect(wrongParent.code == .failedPrecondition)
+
+            let badID = try await rpcError {
+                _ = try await registry.registerPerson(.init(name: "李四", kinds: [.officer], homeUnitID: station.id, phone: "13812345678", nationalID: "110105194912310021"))
+            }
+            #expect(badID.code == .invalidArgument)
+            #expect(badID.fieldViolations.map(\.field) == ["national_id"])
+            #expect(!badID.message.contains("110105194912310021"))
+        }
+    }
+
+    @Test func pagingThroughTheWire() async throws {
+        try await withRegistry { registry in
+            let bureau = try await registry.createUnit(.init(code: "QS", name: "青山县公安局", kind: .bureau))
+            for index in 1...12 {
+                _ = try await registry.createUnit(.init(code: "S\(index)", name: "派出所\(index)", kind: .station, parentID: bureau.id))
+            }
+            var token = ""
+            var names: [String] = []
+            repeat {
+                let page = try await registry.listUnits(.init(parentID: bureau.id, page: CommonV1.PageRequest(pageSize: 5, pageToken: token)))
+                names += page.units.map(\.name)
+                token = page.page?.nextPageToken ?? ""
+            } while !token.isEmpty
+            #expect(names == (1...12).map { "派出所\($0)" })
+
+            let badToken = try await rpcError {
+                _ = try await registry.listUnits(.init(parentID: bureau.id, page: CommonV1.PageRequest(pageSize: 900, pageToken: "forged")))
+            }
+            #expect(badToken.fieldViolations.map(\.field) == ["page.page_size", "page.page_token"])
+        }
+    }
+
+    @Test func importThroughTheWire() async throws {
+        try await withRegistry { registry in
+            let bureau = try await registry.createUnit(.init(code: "QS", name: "青山县公安局", kind: .bureau))
+            let station = try await registry.createUnit(.init(code: "FQ", name: "枫桥派出所", kind: .station, parentID: bureau.id))
+            _ = try await registry.createUnit(.init(code: "FQ-C1", name: "东街社区", kind: .community, parentID: station.id))
+            let rows = (1...300).map { n in
+                RegistryV1.ResidentRow(rowNumber: Int64(n), name: "居民\(n)", kind: n % 4 == 0 ? .floating : .registered, unitCode: n == 150 ? "NOPE" : "FQ-C1")
+            }
+            let first = try await registry.importResidents(.init(rows: rows))
+            #expect(first.imported == 299)
+            #expect(first.rejected.map(\.rowNumber) == [150])
+            let second = try await registry.importResidents(.init(rows: rows))
+            #expect(second.imported == 0)
+            #expect(second.duplicates == 299)
+            let stats = try await registry.getUnitStats(.init(unitID: station.id))
+            // Rows 4, 8, …, 300 are floating: 75 of them; row 150 (registered) was rejected.
+            #expect(stats.residentsFloating == 75)
+            #expect(stats.residentsRegistered == 224)
+            let tooMany = try await rpcError { _ = try await registry.importResidents(.init(rows: Array(repeating: rows[0], count: 5_001))) }
+            #expect(tooMany.code == .invalidArgument)
+        }
+    }
+}
