@@ -7,14 +7,14 @@ import Foundation
 struct Fengqiao: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fengqiao",
-        abstract: "Work with the Fengqiao suite: units, people, teams and more.",
+        abstract: "Work with the Fengqiao suite: units, people, teams, mediators and QR door plates.",
         discussion: """
             Commands call the registry at --addr (or $FENGQIAO_REGISTRY_ADDR, default 127.0.0.1:7101). \
             Answers print as aligned tables, or as JSON with --json. A failed call prints one line \
             with its status code and exits with status 1.
             """,
         version: FengqiaoVersion.current,
-        subcommands: [HealthCommand.self, UnitCommand.self, PersonCommand.self])
+        subcommands: [HealthCommand.self, UnitCommand.self, PersonCommand.self, TeamCommand.self, MediatorCommand.self, QRCommand.self])
 }
 
 /// Prints JSON for `--json`.

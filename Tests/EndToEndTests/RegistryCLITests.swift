@@ -66,6 +66,45 @@ import Testing
         }
     }
 
+    @Test func teamsMediatorsAndPlatesThroughTheCommandLine() async throws {
+        try await withRegistry { cli in
+            _ = try await cli(["unit", "create", "--code", "QS", "--name", "青山县公安局", "--kind", "bureau"])
+            _ = try await cli(["unit", "create", "--code", "FQ", "--name", "枫桥派出所", "--kind", "station", "--parent", "QS"])
+            _ = try await cli(["unit", "create", "--code", "FQ-V1", "--name", "东山村", "--kind", "village", "--parent", "FQ"])
+            let team = try await cli(["team", "create", "--name", "五老调解队", "--kind", "five-elders-mediation", "--unit", "FQ", "--json"])
+            #expect(team.status == 0)
+            let teamID = try #require((try JSONSerialization.jsonObject(with: Data(team.standardOutput.utf8)) as? [[String: Any]])?.first?["id"] as? Int)
+            let person = try await cli(["person", "add", "--name", "老周", "--kind", "mediator", "volunteer", "--unit", "FQ-V1", "--json"])
+            let personID = try #require((try JSONSerialization.jsonObject(with: Data(person.standardOutput.utf8)) as? [[String: Any]])?.first?["id"] as? Int)
+
+            #expect(try await cli(["team", "add-member", "--team", "\(teamID)", "--person", "\(personID)", "--role", "队长", "--start", "2026-01-01"]).status == 0)
+            let before = try await cli(["team", "members", "--team", "\(teamID)", "--on", "2025-12-31", "--json"])
+            #expect(before.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]")
+            let during = try await cli(["team", "members", "--team", "\(teamID)", "--on", "2026-06-01"])
+            #expect(during.standardOutput.contains("老周"))
+            #expect(during.standardOutput.contains("2026-01-01"))
+
+            let set = try await cli(["mediator", "set", "--person", "\(personID)", "--tier", "silver", "--force", "five-elders",
+                                     "--category", "neighbours", "debts", "--community", "FQ-V1", "--max-open", "4"])
+            #expect(set.status == 0)
+            // Level 4 needs silver: fits (+40), handles neighbours (+30), knows the village (+20), 0 of 4 open (+10).
+            let ranked = try await cli(["mediator", "candidates", "--level", "4", "--category", "neighbours", "--community", "FQ-V1", "--json"])
+            let candidates = try JSONSerialization.jsonObject(with: Data(ranked.standardOutput.utf8)) as? [[String: Any]]
+            #expect(candidates?.count == 1)
+            #expect(candidates?.first?["score"] as? Int == 100)
+            #expect(candidates?.first?["tierFits"] as? Bool == true)
+            let excluded = try await cli(["mediator", "candidates", "--level", "4", "--category", "neighbours", "--community", "FQ-V1",
+                                          "--exclude", "\(personID)", "--json"])
+            #expect(excluded.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]")
+            let badTier = try await cli(["mediator", "set", "--person", "\(personID)", "--tier", "platinum", "--force", "police"])
+            #expect(badTier.status == 64)
+
+            let plate = try await cli(["qr", "resolve", "QS-0000001"])
+            #expect(plate.status == 1)
+            #expect(plate.standardError.contains("NOT_FOUND"))
+        }
+    }
+
     @Test func healthFailsWhenNothingListens() async throws {
         let result = try await runCommand(BuiltProduct.path("fengqiao"), ["health", "--addr", "127.0.0.1:1", "--timeout", "2"])
         #expect(result.status == 1)
