@@ -14,7 +14,7 @@ struct Fengqiao: AsyncParsableCommand {
             with its status code and exits with status 1.
             """,
         version: FengqiaoVersion.current,
-        subcommands: [HealthCommand.self, UnitCommand.self, PersonCommand.self, TeamCommand.self, MediatorCommand.self, QRCommand.self])
+        subcommands: [HealthCommand.self, UnitCommand.self, PersonCommand.self, TeamCommand.self, MediatorCommand.self, QRCommand.self, ImportCommand.self])
 }
 
 /// Prints JSON for `--json`.

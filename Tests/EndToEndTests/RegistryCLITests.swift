@@ -105,6 +105,50 @@ import Testing
         }
     }
 
+    @Test func importingAFileTwiceAddsNothingTheSecondTime() async throws {
+        try await withRegistry { cli in
+            _ = try await cli(["unit", "create", "--code", "QS", "--name", "青山县公安局", "--kind", "bureau"])
+            _ = try await cli(["unit", "create", "--code", "FQ", "--name", "枫桥派出所", "--kind", "station", "--parent", "QS"])
+            _ = try await cli(["unit", "create", "--code", "FQ-C1", "--name", "东街社区", "--kind", "community", "--parent", "FQ"])
+            // 2,500 rows in chunks of 1,000: 2,497 good, row 10 has a bad ID number, row 20 a bad phone,
+            // row 30 repeats row 1's ID number (a duplicate), and a quoted name holds a comma.
+            var csv = "name,kind,national_id,phone,unit_code,qr_code,moved_in\n"
+            for n in 1...2_500 {
+                var nationalID = ""
+                var phone = "138\(String(format: "%08d", n))"
+                if n == 1 || n == 30 { nationalID = "11010519491231002X" }
+                if n == 10 { nationalID = "110105194912310021" }
+                if n == 20 { phone = "12345" }
+                let name = n == 7 ? "\"王, 七\"" : "居民\(n)"
+                csv += "\(name),\(n % 5 == 0 ? "floating" : "registered"),\(nationalID),\(phone),FQ-C1,,2020-01-01\n"
+            }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("residents-\(UUID().uuidString).csv").path
+            try csv.write(toFile: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: file); try? FileManager.default.removeItem(atPath: file + ".rejected.csv") }
+
+            let first = try await cli(["import", "residents", file, "--chunk", "1000"])
+            #expect(first.status == 0)
+            #expect(first.standardOutput == "2500 rows: 2497 imported, 1 already present, 2 rejected (see \(file).rejected.csv)\n")
+            let rejected = try String(contentsOfFile: file + ".rejected.csv", encoding: .utf8).split(separator: "\n")
+            #expect(rejected.count == 3)
+            #expect(rejected[1].hasPrefix("10,national_id,has a wrong check character,居民10,"))
+            #expect(rejected[2].hasPrefix("20,phone,"))
+
+            let second = try await cli(["import", "residents", file, "--json"])
+            let summary = try JSONSerialization.jsonObject(with: Data(second.standardOutput.utf8)) as? [String: Any]
+            #expect(summary?["imported"] as? Int == 0)
+            #expect(summary?["duplicates"] as? Int == 2_498)
+            #expect(summary?["rejected"] as? Int == 2)
+
+            let missingColumn = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv").path
+            try "name,kind\n张三,registered\n".write(toFile: missingColumn, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: missingColumn) }
+            let refused = try await cli(["import", "residents", missingColumn])
+            #expect(refused.status == 64)
+            #expect(refused.standardError.contains("no column unit_code"))
+        }
+    }
+
     @Test func healthFailsWhenNothingListens() async throws {
         let result = try await runCommand(BuiltProduct.path("fengqiao"), ["health", "--addr", "127.0.0.1:1", "--timeout", "2"])
         #expect(result.status == 1)
