@@ -80,6 +80,11 @@ public struct PostgresBindings: Sendable, Hashable {
 
     public init() {}
 
+    /// Bindings of the given values, in order: `PostgresBindings(id, name)`.
+    public init<each Value: PostgresEncodable>(_ values: repeat each Value) {
+        for value in repeat each values { append(value) }
+    }
+
     init(capacity: Int) {
         types.reserveCapacity(capacity)
         slots.reserveCapacity(capacity)

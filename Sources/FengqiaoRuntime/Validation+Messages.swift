@@ -12,7 +12,7 @@ extension Validation {
     /// Checks an optional wire date; returns it, or `nil` when absent.
     public mutating func date(_ value: CommonV1.Date?, field: String) -> CalendarDate? {
         guard let value else { return nil }
-        guard let date = CalendarDate(year: Int(value.year), month: Int(value.month), day: Int(value.day)) else {
+        guard let date = CalendarDate(value) else {
             fail(field, "is not a valid date")
             return nil
         }
@@ -45,6 +45,11 @@ extension CommonV1.Date {
 }
 
 extension CalendarDate {
+    /// The calendar date a wire date names, or `nil` when it is not a real date.
+    public init?(_ date: CommonV1.Date) {
+        self.init(year: Int(date.year), month: Int(date.month), day: Int(date.day))
+    }
+
     /// Today in China Standard Time (UTC+8, no daylight saving), where the bureau works.
     public static func todayInChina(now: Date = Date()) -> CalendarDate {
         let seconds = Int((now.timeIntervalSince1970 + 8 * 3600).rounded(.down))

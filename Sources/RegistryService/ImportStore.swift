@@ -1,6 +1,7 @@
 import FengqiaoDomain
 import FengqiaoMessages
 import FengqiaoPostgres
+import FengqiaoRuntime
 
 /// Bulk import of residents and addresses, one chunk per call and per transaction.
 ///
@@ -46,7 +47,7 @@ public struct ImportStore: Sendable {
                         check.fail("qr_code", plates[qrCode] == nil ? "no address has this QR plate" : "the plate's address is in another unit")
                     }
                 }
-                let movedIn = row.movedIn.flatMap { CalendarDate(year: Int($0.year), month: Int($0.month), day: Int($0.day)) }
+                let movedIn = row.movedIn.flatMap(CalendarDate.init)
                 if row.movedIn != nil && movedIn == nil { check.fail("moved_in", "is not a valid date") }
                 if let violation = check.violations.first {
                     rejected.append(RegistryV1.RejectedRow(rowNumber: row.rowNumber, field: violation.field, reason: violation.description))

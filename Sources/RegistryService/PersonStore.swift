@@ -149,7 +149,7 @@ public struct PersonStore: Sendable {
         let sql = """
             SELECT \(columns) FROM registry.person p JOIN registry.unit u ON u.id = p.home_unit_id WHERE p.id = $1
             """ + (lock ? " FOR UPDATE OF p" : "")
-        guard id > 0, let row = try await db.queryFirst(PostgresQuery(unsafeSQL: sql, bindings: bind(id))) else {
+        guard id > 0, let row = try await db.queryFirst(PostgresQuery(unsafeSQL: sql, bindings: PostgresBindings(id))) else {
             throw RegistryError.notFound(field, "person")
         }
         return try decode(row)

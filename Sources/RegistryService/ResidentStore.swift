@@ -79,7 +79,7 @@ public struct ResidentStore: Sendable {
             guard resident.movedOut == nil else {
                 throw RegistryError(.failedPrecondition, field: "id", "the resident has already moved out")
             }
-            if let movedIn = resident.movedIn, let start = CalendarDate(year: Int(movedIn.year), month: Int(movedIn.month), day: Int(movedIn.day)), day < start {
+            if let start = resident.movedIn.flatMap(CalendarDate.init), day < start {
                 throw RegistryError(.failedPrecondition, field: "moved_out", "the move-out date is before the move-in date")
             }
             try await tx.execute("UPDATE registry.resident SET moved_out = \(day.description)::date WHERE id = \(id)")

@@ -24,17 +24,17 @@ public struct StatsStore: Sendable {
                       (SELECT count(*) FROM registry.person WHERE home_unit_id IN (\(sub)) AND active) AS people,
                       (SELECT count(*) FROM registry.chat_group WHERE unit_id IN (\(sub))) AS chat_groups,
                       (SELECT COALESCE(sum(services_delivered), 0)::bigint FROM registry.chat_group WHERE unit_id IN (\(sub))) AS services
-                    """, bindings: bind(unitID)))
+                    """, bindings: PostgresBindings(unitID)))
             else { throw RegistryError.notFound("unit_id", "unit") }
             let actualUnits = try await Self.kindCounts(PostgresQuery(
                 unsafeSQL: "SELECT kind, count(*) FROM registry.actual_unit WHERE unit_id IN (\(sub)) GROUP BY kind ORDER BY kind",
-                bindings: bind(unitID)), on: tx)
+                bindings: PostgresBindings(unitID)), on: tx)
             let teamMembers = try await Self.kindCounts(PostgresQuery(
                 unsafeSQL: """
                     SELECT t.kind, count(*) FROM registry.team_member m JOIN registry.team t ON t.id = m.team_id
                     WHERE t.unit_id IN (\(sub)) AND m.start_date <= current_date AND (m.end_date IS NULL OR m.end_date >= current_date)
                     GROUP BY t.kind ORDER BY t.kind
-                    """, bindings: bind(unitID)), on: tx)
+                    """, bindings: PostgresBindings(unitID)), on: tx)
             return RegistryV1.UnitStats(
                 unitID: unitID,
                 residentsRegistered: try row.decode(Int64.self, column: "registered"),

@@ -85,7 +85,7 @@ public struct UnitStore: Sendable {
     /// Returns a unit by code.
     public func get(code: String) async throws -> RegistryV1.Unit {
         guard let row = try await pool.queryFirst(
-            PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM registry.unit WHERE code = $1", bindings: bind(code)))
+            PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM registry.unit WHERE code = $1", bindings: PostgresBindings(code)))
         else { throw RegistryError.notFound("code", "unit") }
         return try Self.decode(row)
     }
@@ -204,7 +204,7 @@ public struct UnitStore: Sendable {
 
     static func fetch(_ id: Int64, on db: some PostgresQueryable, lock: Bool = false, field: String) async throws -> RegistryV1.Unit {
         let sql = "SELECT \(columns) FROM registry.unit WHERE id = $1" + (lock ? " FOR UPDATE" : "")
-        guard id > 0, let row = try await db.queryFirst(PostgresQuery(unsafeSQL: sql, bindings: bind(id))) else {
+        guard id > 0, let row = try await db.queryFirst(PostgresQuery(unsafeSQL: sql, bindings: PostgresBindings(id))) else {
             throw RegistryError.notFound(field, "unit")
         }
         return try decode(row)
@@ -239,11 +239,6 @@ public struct UnitStore: Sendable {
     }
 }
 
-func bind<each Value: PostgresEncodable>(_ values: repeat each Value) -> PostgresBindings {
-    var bindings = PostgresBindings()
-    for value in repeat each values { bindings.append(value) }
-    return bindings
-}
 
 extension Date {
     /// Milliseconds since 1970-01-01 UTC, as the wire carries instants.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FengqiaoMessages
 import FengqiaoRPC
+import FengqiaoRuntime
 import Foundation
 
 /// Where to reach the registry and how to print answers; shared by every command.
@@ -17,12 +18,11 @@ struct ClientOptions: ParsableArguments {
     /// The address to call.
     func address() throws -> RPCAddress {
         let text = addr ?? ProcessInfo.processInfo.environment["FENGQIAO_REGISTRY_ADDR"] ?? "127.0.0.1:7101"
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else {
+        do {
+            return try ServiceConfiguration.address(text, variable: "--addr")
+        } catch {
             throw ValidationError("--addr must be host:port, not \(text)")
         }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return RPCAddress(host: host, port: port)
     }
 
     /// Call options with the timeout.

@@ -2,6 +2,7 @@ import ArgumentParser
 import FengqiaoDomain
 import FengqiaoMessages
 import FengqiaoRPC
+import FengqiaoRuntime
 import Foundation
 
 #if canImport(Glibc)
@@ -31,7 +32,7 @@ struct ImportCommand: AsyncParsableCommand {
                 let rows = records.map { record in
                     let field = { (name: String) in header[name].map { record.fields.count > $0 ? record.fields[$0] : "" } ?? "" }
                     let kind = RegistryV1.ResidentKind(shortName: field("kind").lowercased()) ?? .unspecified
-                    let movedIn = CalendarDate(field("moved_in")).map { CommonV1.Date(year: Int32($0.year), month: Int32($0.month), day: Int32($0.day)) }
+                    let movedIn = CalendarDate(field("moved_in")).map(CommonV1.Date.init)
                     return RegistryV1.ResidentRow(
                         rowNumber: Int64(record.number - 1), name: field("name"), kind: kind, nationalID: field("national_id"),
                         phone: field("phone"), unitCode: field("unit_code"), qrCode: field("qr_code"), movedIn: movedIn)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FengqiaoDomain
 import FengqiaoMessages
+import FengqiaoRuntime
 
 /// `fengqiao team …`: teams ("1+4+N") and their members.
 struct TeamCommand: AsyncParsableCommand {
@@ -85,12 +86,12 @@ struct TeamCommand: AsyncParsableCommand {
 /// Reads `YYYY-MM-DD` from an option.
 func parseDate(_ text: String, option: String) throws -> CommonV1.Date {
     guard let date = CalendarDate(text) else { throw ValidationError("\(option) must be a date, YYYY-MM-DD") }
-    return CommonV1.Date(year: Int32(date.year), month: Int32(date.month), day: Int32(date.day))
+    return CommonV1.Date(date)
 }
 
 extension CommonV1.Date {
     var text: String {
-        CalendarDate(year: Int(year), month: Int(month), day: Int(day))?.description ?? ""
+        CalendarDate(self)?.description ?? ""
     }
 }
 

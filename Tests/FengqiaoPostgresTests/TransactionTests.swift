@@ -9,7 +9,7 @@ import NIOConcurrencyHelpers
     @Test func commitsOnReturnAndRollsBackOnThrow() async throws {
         try await TestPostgres.withFreshSchema { schema, pool in
             try await pool.execute(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).dispute (id int PRIMARY KEY, note text)"))
-            let insert = { (id: Int32) in PostgresQuery(unsafeSQL: "INSERT INTO \(schema).dispute VALUES ($1, 'x')", bindings: bind(id)) }
+            let insert = { (id: Int32) in PostgresQuery(unsafeSQL: "INSERT INTO \(schema).dispute VALUES ($1, 'x')", bindings: PostgresBindings(id)) }
 
             try await pool.transaction { tx in
                 try await tx.execute(insert(1))
@@ -49,7 +49,7 @@ import NIOConcurrencyHelpers
                     // Another officer's change commits after this transaction's snapshot was taken.
                     try await other.execute(PostgresQuery(unsafeSQL: "UPDATE \(schema).counter SET n = n + 10 WHERE id = 1"))
                 }
-                try await tx.execute(PostgresQuery(unsafeSQL: "UPDATE \(schema).counter SET n = $1 WHERE id = 1", bindings: bind(n + 1)))
+                try await tx.execute(PostgresQuery(unsafeSQL: "UPDATE \(schema).counter SET n = $1 WHERE id = 1", bindings: PostgresBindings(n + 1)))
                 return n + 1
             }
             #expect(attempts.withLockedValue { $0 } == 2)
@@ -92,10 +92,4 @@ import NIOConcurrencyHelpers
         #expect(try await pool.queryValue("SELECT 7", as: Int.self) == 7)
         await pool.close()
     }
-}
-
-func bind<each Value: PostgresEncodable>(_ values: repeat each Value) -> PostgresBindings {
-    var bindings = PostgresBindings()
-    for value in repeat each values { bindings.append(value) }
-    return bindings
 }
