@@ -144,13 +144,14 @@ let package = Package(
         ),
         .testTarget(
             name: "FengqiaoProtobufTests",
-            dependencies: ["FengqiaoMessages", "FengqiaoRPC", "FengqiaoProtobuf"]
+            dependencies: ["FengqiaoMessages", "FengqiaoRPC", "FengqiaoProtobuf", "FengqiaoDomain"]
         ),
         .testTarget(
             name: "FengqiaoRPCTests",
             dependencies: [
                 "FengqiaoRPC",
                 "FengqiaoMessages",
+                "FengqiaoDomain",
                 "FengqiaoProtobuf",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
