@@ -63,7 +63,37 @@ public struct PlaceStore: Sendable {
             grid: address.gridID == 0 ? nil : try await UnitStore.fetch(address.gridID, on: pool, field: "grid_id"))
     }
 
+    /// A page of the addresses of a unit's subtree (all addresses for 0), by id.
+    public func listAddresses(unitID: Int64, textContains: String, page: PageBounds) async throws -> (addresses: [RegistryV1.Address], nextPageToken: String) {
+        if unitID != 0 { _ = try await UnitStore.fetch(unitID, on: pool, field: "unit_id") }
+        let pattern = textContains.isEmpty ? nil : "%" + UnitStore.escapeLike(textContains) + "%"
+        let addresses = try await pool.query(
+            """
+            SELECT \(unsafeRaw: Self.addressColumns) FROM registry.address a JOIN registry.unit u ON u.id = a.unit_id
+            WHERE (\(unitID) = 0 OR u.path @> ARRAY[\(unitID)]::bigint[])
+              AND (\(pattern)::text IS NULL OR a.text LIKE \(pattern)) AND a.id > \(page.after)
+            ORDER BY a.id LIMIT \(page.size)
+            """
+        ).map(Self.decodeAddress)
+        return (addresses, page.nextToken(after: addresses.map(\.id)))
+    }
+
     // MARK: Buildings and households
+
+    /// A page of buildings, of a unit's subtree and/or at one address, by id.
+    public func listBuildings(unitID: Int64, addressID: Int64, page: PageBounds) async throws -> (buildings: [RegistryV1.Building], nextPageToken: String) {
+        if unitID != 0 { _ = try await UnitStore.fetch(unitID, on: pool, field: "unit_id") }
+        if addressID != 0 { _ = try await Self.fetchAddress(addressID, on: pool, field: "address_id") }
+        let buildings = try await pool.query(
+            """
+            SELECT b.id, b.address_id, b.name, b.floors, b.unit_id FROM registry.building b JOIN registry.unit u ON u.id = b.unit_id
+            WHERE (\(unitID) = 0 OR u.path @> ARRAY[\(unitID)]::bigint[])
+              AND (\(addressID) = 0 OR b.address_id = \(addressID)) AND b.id > \(page.after)
+            ORDER BY b.id LIMIT \(page.size)
+            """
+        ).map(Self.decodeBuilding)
+        return (buildings, page.nextToken(after: buildings.map(\.id)))
+    }
 
     /// Creates a building at an address.
     public func createBuilding(addressID: Int64, name: String, floors: Int32) async throws -> RegistryV1.Building {
@@ -167,7 +197,11 @@ public struct PlaceStore: Sendable {
         guard id > 0, let row = try await db.queryFirst(
             "SELECT id, address_id, name, floors, unit_id FROM registry.building WHERE id = \(id)")
         else { throw RegistryError.notFound(field, "building") }
-        return RegistryV1.Building(
+        return try decodeBuilding(row)
+    }
+
+    static func decodeBuilding(_ row: PostgresRow) throws -> RegistryV1.Building {
+        RegistryV1.Building(
             id: try row.decode(Int64.self, column: "id"), addressID: try row.decode(Int64.self, column: "address_id"),
             name: try row.decode(String.self, column: "name"), floors: try row.decode(Int32.self, column: "floors"),
             unitID: try row.decode(Int64.self, column: "unit_id"))

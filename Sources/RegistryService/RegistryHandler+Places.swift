@@ -24,6 +24,16 @@ extension RegistryHandler {
         return try await places.resolve(qrCode: code)
     }
 
+    public func listAddresses(_ request: RegistryV1.ListAddressesRequest, context: ServerContext) async throws -> RegistryV1.ListAddressesResponse {
+        var check = Validation()
+        check.id(request.unitID, field: "unit_id", required: false)
+        let text = check.text(request.textContains, field: "text_contains", maxLength: 200, required: false)
+        let page = check.page(request.page)
+        try check.finish()
+        let result = try await places.listAddresses(unitID: request.unitID, textContains: text, page: page)
+        return RegistryV1.ListAddressesResponse(addresses: result.addresses, page: CommonV1.PageResponse(nextPageToken: result.nextPageToken))
+    }
+
     public func createBuilding(_ request: RegistryV1.CreateBuildingRequest, context: ServerContext) async throws -> RegistryV1.Building {
         var check = Validation()
         check.id(request.addressID, field: "address_id")
@@ -31,6 +41,16 @@ extension RegistryHandler {
         check.range(request.floors, 1...200, field: "floors")
         try check.finish()
         return try await places.createBuilding(addressID: request.addressID, name: name, floors: request.floors)
+    }
+
+    public func listBuildings(_ request: RegistryV1.ListBuildingsRequest, context: ServerContext) async throws -> RegistryV1.ListBuildingsResponse {
+        var check = Validation()
+        check.id(request.unitID, field: "unit_id", required: false)
+        check.id(request.addressID, field: "address_id", required: false)
+        let page = check.page(request.page)
+        try check.finish()
+        let result = try await places.listBuildings(unitID: request.unitID, addressID: request.addressID, page: page)
+        return RegistryV1.ListBuildingsResponse(buildings: result.buildings, page: CommonV1.PageResponse(nextPageToken: result.nextPageToken))
     }
 
     public func createHousehold(_ request: RegistryV1.CreateHouseholdRequest, context: ServerContext) async throws -> RegistryV1.Household {

@@ -92,6 +92,54 @@ import Testing
         }
     }
 
+    @Test func listingAddressesAndBuildingsThroughTheWire() async throws {
+        try await withRegistry { registry in
+            let bureau = try await registry.createUnit(.init(code: "QS", name: "青山县公安局", kind: .bureau))
+            let station = try await registry.createUnit(.init(code: "FQ", name: "枫桥派出所", kind: .station, parentID: bureau.id))
+            let east = try await registry.createUnit(.init(code: "FQ-C1", name: "东街社区", kind: .community, parentID: station.id))
+            let west = try await registry.createUnit(.init(code: "FQ-C2", name: "西街社区", kind: .community, parentID: station.id))
+            var addressIDs: [Int64] = []
+            for number in 1...7 {
+                addressIDs.append(try await registry.createAddress(.init(text: "东街\(number)号", unitID: east.id, qrCode: "QR-E\(number)")).id)
+            }
+            let westAddress = try await registry.createAddress(.init(text: "西街1号", unitID: west.id))
+
+            // Pages of three: 3 + 3 + 1 addresses of 东街社区, in id order.
+            var token = ""
+            var pages: [[String]] = []
+            repeat {
+                let page = try await registry.listAddresses(.init(unitID: east.id, page: CommonV1.PageRequest(pageSize: 3, pageToken: token)))
+                pages.append(page.addresses.map(\.text))
+                token = page.page?.nextPageToken ?? ""
+            } while !token.isEmpty
+            #expect(pages == [["东街1号", "东街2号", "东街3号"], ["东街4号", "东街5号", "东街6号"], ["东街7号"]])
+            #expect(try await registry.listAddresses(.init(unitID: station.id)).addresses.count == 8)
+            #expect(try await registry.listAddresses(.init(unitID: station.id, textContains: "西街")).addresses.map(\.id) == [westAddress.id])
+            // `%` and `_` match themselves, not any text.
+            #expect(try await registry.listAddresses(.init(unitID: station.id, textContains: "%")).addresses.isEmpty)
+
+            let first = try await registry.createBuilding(.init(addressID: addressIDs[0], name: "1号楼", floors: 6))
+            let second = try await registry.createBuilding(.init(addressID: addressIDs[0], name: "2号楼", floors: 11))
+            let third = try await registry.createBuilding(.init(addressID: westAddress.id, name: "1号楼", floors: 3))
+            #expect(try await registry.listBuildings(.init(unitID: east.id)).buildings.map(\.id) == [first.id, second.id])
+            #expect(try await registry.listBuildings(.init(addressID: westAddress.id)).buildings.map(\.id) == [third.id])
+            #expect(try await registry.listBuildings(.init(unitID: bureau.id)).buildings.count == 3)
+            #expect(try await registry.listBuildings(.init(unitID: west.id, addressID: addressIDs[0])).buildings.isEmpty)
+
+            let noUnit = try await rpcError { _ = try await registry.listAddresses(.init(unitID: 999_999)) }
+            #expect(noUnit.code == .notFound)
+            #expect(noUnit.fieldViolations.map(\.field) == ["unit_id"])
+            let noAddress = try await rpcError { _ = try await registry.listBuildings(.init(addressID: 999_999)) }
+            #expect(noAddress.code == .notFound)
+            #expect(noAddress.fieldViolations.map(\.field) == ["address_id"])
+            let bad = try await rpcError {
+                _ = try await registry.listBuildings(.init(unitID: -1, addressID: -2, page: CommonV1.PageRequest(pageSize: 0, pageToken: "forged")))
+            }
+            #expect(bad.code == .invalidArgument)
+            #expect(bad.fieldViolations.map(\.field) == ["unit_id", "address_id", "page.page_token"])
+        }
+    }
+
     @Test func importThroughTheWire() async throws {
         try await withRegistry { registry in
             let bureau = try await registry.createUnit(.init(code: "QS", name: "青山县公安局", kind: .bureau))

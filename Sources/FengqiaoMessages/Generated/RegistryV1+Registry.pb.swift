@@ -2178,6 +2178,53 @@ extension RegistryV1 {
         }
     }
 
+    /// The proto message `fengqiao.registry.v1.ListAddressesRequest`.
+    public struct ListAddressesRequest: Sendable, Hashable {
+        /// Addresses in this unit's subtree; 0 for all.
+        public var unitID: Int64 = 0
+
+        /// Only addresses whose text contains this text.
+        public var textContains: String = ""
+
+        /// The field `page` (3).
+        public var page: CommonV1.PageRequest?
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            unitID: Int64 = 0,
+            textContains: String = "",
+            page: CommonV1.PageRequest? = nil
+        ) {
+            self.unitID = unitID
+            self.textContains = textContains
+            self.page = page
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.ListAddressesResponse`.
+    public struct ListAddressesResponse: Sendable, Hashable {
+        /// The field `addresses` (1).
+        public var addresses: [RegistryV1.Address] = []
+
+        /// The field `page` (2).
+        public var page: CommonV1.PageResponse?
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            addresses: [RegistryV1.Address] = [],
+            page: CommonV1.PageResponse? = nil
+        ) {
+            self.addresses = addresses
+            self.page = page
+        }
+    }
+
     /// The proto message `fengqiao.registry.v1.Building`.
     public struct Building: Sendable, Hashable {
         /// The field `id` (1).
@@ -2273,6 +2320,53 @@ extension RegistryV1 {
             self.floor = floor
             self.door = door
             self.addressID = addressID
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.ListBuildingsRequest`.
+    public struct ListBuildingsRequest: Sendable, Hashable {
+        /// Buildings in this unit's subtree; 0 for all.
+        public var unitID: Int64 = 0
+
+        /// Only the buildings at this address; 0 for any.
+        public var addressID: Int64 = 0
+
+        /// The field `page` (3).
+        public var page: CommonV1.PageRequest?
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            unitID: Int64 = 0,
+            addressID: Int64 = 0,
+            page: CommonV1.PageRequest? = nil
+        ) {
+            self.unitID = unitID
+            self.addressID = addressID
+            self.page = page
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.ListBuildingsResponse`.
+    public struct ListBuildingsResponse: Sendable, Hashable {
+        /// The field `buildings` (1).
+        public var buildings: [RegistryV1.Building] = []
+
+        /// The field `page` (2).
+        public var page: CommonV1.PageResponse?
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            buildings: [RegistryV1.Building] = [],
+            page: CommonV1.PageResponse? = nil
+        ) {
+            self.buildings = buildings
+            self.page = page
         }
     }
 
@@ -3021,7 +3115,7 @@ extension RegistryV1 {
     /// INVALID_ARGUMENT carries one field violation per bad field; FAILED_PRECONDITION names the rule
     /// (a cycle, a parent of the wrong kind, a deactivated person).
     ///
-    /// Method paths: `/fengqiao.registry.v1.Registry/CreateUnit`, `/fengqiao.registry.v1.Registry/GetUnit`, `/fengqiao.registry.v1.Registry/UpdateUnit`, `/fengqiao.registry.v1.Registry/ListUnits`, `/fengqiao.registry.v1.Registry/GetUnitHistory`, `/fengqiao.registry.v1.Registry/GetUnitStats`, `/fengqiao.registry.v1.Registry/RegisterPerson`, `/fengqiao.registry.v1.Registry/GetPerson`, `/fengqiao.registry.v1.Registry/UpdatePerson`, `/fengqiao.registry.v1.Registry/DeactivatePerson`, `/fengqiao.registry.v1.Registry/ListPeople`, `/fengqiao.registry.v1.Registry/CreateTeam`, `/fengqiao.registry.v1.Registry/ListTeams`, `/fengqiao.registry.v1.Registry/AddTeamMember`, `/fengqiao.registry.v1.Registry/RemoveTeamMember`, `/fengqiao.registry.v1.Registry/ListTeamMembers`, `/fengqiao.registry.v1.Registry/SetMediatorProfile`, `/fengqiao.registry.v1.Registry/GetMediatorCandidates`, `/fengqiao.registry.v1.Registry/ReportMediatorLoad`, `/fengqiao.registry.v1.Registry/CreateAddress`, `/fengqiao.registry.v1.Registry/ResolveQrPlate`, `/fengqiao.registry.v1.Registry/CreateBuilding`, `/fengqiao.registry.v1.Registry/CreateHousehold`, `/fengqiao.registry.v1.Registry/GetFloorPlan`, `/fengqiao.registry.v1.Registry/RegisterResident`, `/fengqiao.registry.v1.Registry/MoveOutResident`, `/fengqiao.registry.v1.Registry/ListResidents`, `/fengqiao.registry.v1.Registry/CreateActualUnit`, `/fengqiao.registry.v1.Registry/ListActualUnits`, `/fengqiao.registry.v1.Registry/CreateChatGroup`, `/fengqiao.registry.v1.Registry/RecordChatGroupActivity`, `/fengqiao.registry.v1.Registry/ListChatGroups`, `/fengqiao.registry.v1.Registry/ImportResidents`, `/fengqiao.registry.v1.Registry/ImportAddresses`.
+    /// Method paths: `/fengqiao.registry.v1.Registry/CreateUnit`, `/fengqiao.registry.v1.Registry/GetUnit`, `/fengqiao.registry.v1.Registry/UpdateUnit`, `/fengqiao.registry.v1.Registry/ListUnits`, `/fengqiao.registry.v1.Registry/GetUnitHistory`, `/fengqiao.registry.v1.Registry/GetUnitStats`, `/fengqiao.registry.v1.Registry/RegisterPerson`, `/fengqiao.registry.v1.Registry/GetPerson`, `/fengqiao.registry.v1.Registry/UpdatePerson`, `/fengqiao.registry.v1.Registry/DeactivatePerson`, `/fengqiao.registry.v1.Registry/ListPeople`, `/fengqiao.registry.v1.Registry/CreateTeam`, `/fengqiao.registry.v1.Registry/ListTeams`, `/fengqiao.registry.v1.Registry/AddTeamMember`, `/fengqiao.registry.v1.Registry/RemoveTeamMember`, `/fengqiao.registry.v1.Registry/ListTeamMembers`, `/fengqiao.registry.v1.Registry/SetMediatorProfile`, `/fengqiao.registry.v1.Registry/GetMediatorCandidates`, `/fengqiao.registry.v1.Registry/ReportMediatorLoad`, `/fengqiao.registry.v1.Registry/CreateAddress`, `/fengqiao.registry.v1.Registry/ResolveQrPlate`, `/fengqiao.registry.v1.Registry/ListAddresses`, `/fengqiao.registry.v1.Registry/CreateBuilding`, `/fengqiao.registry.v1.Registry/ListBuildings`, `/fengqiao.registry.v1.Registry/CreateHousehold`, `/fengqiao.registry.v1.Registry/GetFloorPlan`, `/fengqiao.registry.v1.Registry/RegisterResident`, `/fengqiao.registry.v1.Registry/MoveOutResident`, `/fengqiao.registry.v1.Registry/ListResidents`, `/fengqiao.registry.v1.Registry/CreateActualUnit`, `/fengqiao.registry.v1.Registry/ListActualUnits`, `/fengqiao.registry.v1.Registry/CreateChatGroup`, `/fengqiao.registry.v1.Registry/RecordChatGroupActivity`, `/fengqiao.registry.v1.Registry/ListChatGroups`, `/fengqiao.registry.v1.Registry/ImportResidents`, `/fengqiao.registry.v1.Registry/ImportAddresses`.
     public enum Registry {
         /// The service's full proto name.
         public static let serviceName = "fengqiao.registry.v1.Registry"
@@ -3174,10 +3268,24 @@ extension RegistryV1 {
             isServerStreaming: false
         )
 
+        /// Lists the addresses of a unit's subtree, by id, with paging.
+        public static let listAddresses = ProtobufMethod<RegistryV1.ListAddressesRequest, RegistryV1.ListAddressesResponse>(
+            serviceName: serviceName,
+            name: "ListAddresses",
+            isServerStreaming: false
+        )
+
         /// Creates a building at an address.
         public static let createBuilding = ProtobufMethod<RegistryV1.CreateBuildingRequest, RegistryV1.Building>(
             serviceName: serviceName,
             name: "CreateBuilding",
+            isServerStreaming: false
+        )
+
+        /// Lists the buildings of a unit's subtree or of one address, by id, with paging.
+        public static let listBuildings = ProtobufMethod<RegistryV1.ListBuildingsRequest, RegistryV1.ListBuildingsResponse>(
+            serviceName: serviceName,
+            name: "ListBuildings",
             isServerStreaming: false
         )
 
@@ -3290,7 +3398,9 @@ extension RegistryV1 {
             reportMediatorLoad.info,
             createAddress.info,
             resolveQRPlate.info,
+            listAddresses.info,
             createBuilding.info,
+            listBuildings.info,
             createHousehold.info,
             getFloorPlan.info,
             registerResident.info,
@@ -3439,11 +3549,23 @@ extension RegistryV1 {
                 context: ServerContext
             ) async throws -> RegistryV1.ResolveQrPlateResponse
 
+            /// Lists the addresses of a unit's subtree, by id, with paging.
+            func listAddresses(
+                _ request: RegistryV1.ListAddressesRequest,
+                context: ServerContext
+            ) async throws -> RegistryV1.ListAddressesResponse
+
             /// Creates a building at an address.
             func createBuilding(
                 _ request: RegistryV1.CreateBuildingRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Building
+
+            /// Lists the buildings of a unit's subtree or of one address, by id, with paging.
+            func listBuildings(
+                _ request: RegistryV1.ListBuildingsRequest,
+                context: ServerContext
+            ) async throws -> RegistryV1.ListBuildingsResponse
 
             /// Creates a household in a building.
             func createHousehold(
@@ -3741,6 +3863,16 @@ extension RegistryV1 {
                 try await client.unary(Registry.resolveQRPlate, request, options: options)
             }
 
+            /// Lists the addresses of a unit's subtree, by id, with paging.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func listAddresses(
+                _ request: RegistryV1.ListAddressesRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> RegistryV1.ListAddressesResponse {
+                try await client.unary(Registry.listAddresses, request, options: options)
+            }
+
             /// Creates a building at an address.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
@@ -3749,6 +3881,16 @@ extension RegistryV1 {
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Building {
                 try await client.unary(Registry.createBuilding, request, options: options)
+            }
+
+            /// Lists the buildings of a unit's subtree or of one address, by id, with paging.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func listBuildings(
+                _ request: RegistryV1.ListBuildingsRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> RegistryV1.ListBuildingsResponse {
+                try await client.unary(Registry.listBuildings, request, options: options)
             }
 
             /// Creates a household in a building.
@@ -3945,8 +4087,14 @@ extension RegistryV1.Registry.Handler {
         router.register(RegistryV1.Registry.resolveQRPlate) { request, context in
             try await self.resolveQRPlate(request, context: context)
         }
+        router.register(RegistryV1.Registry.listAddresses) { request, context in
+            try await self.listAddresses(request, context: context)
+        }
         router.register(RegistryV1.Registry.createBuilding) { request, context in
             try await self.createBuilding(request, context: context)
+        }
+        router.register(RegistryV1.Registry.listBuildings) { request, context in
+            try await self.listBuildings(request, context: context)
         }
         router.register(RegistryV1.Registry.createHousehold) { request, context in
             try await self.createHousehold(request, context: context)
@@ -5298,6 +5446,67 @@ extension RegistryV1.ResolveQrPlateResponse: ProtobufMessage {
     }
 }
 
+extension RegistryV1.ListAddressesRequest: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.ListAddressesRequest"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__ListAddressesRequest()
+        fengqiao__registry__v1__list_addresses_request__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__ListAddressesRequest.self)
+        fengqiao__registry__v1__list_addresses_request__init(c)
+        c.pointee.unit_id = self.unitID
+        if !self.textContains.isEmpty {
+            c.pointee.text_contains = arena.string(self.textContains)
+        }
+        if let value = self.page {
+            c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageRequest.self)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__ListAddressesRequest.self).pointee
+        self.unitID = c.unit_id
+        self.textContains = try ProtobufRuntime.string(c.text_contains, field: "text_contains", of: Self.protoMessageName)
+        self.page = try c.page.map { try CommonV1.PageRequest(_protobufUnpacked: UnsafeRawPointer($0)) }
+    }
+}
+
+extension RegistryV1.ListAddressesResponse: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.ListAddressesResponse"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__ListAddressesResponse()
+        fengqiao__registry__v1__list_addresses_response__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__ListAddressesResponse.self)
+        fengqiao__registry__v1__list_addresses_response__init(c)
+        c.pointee.n_addresses = self.addresses.count
+        c.pointee.addresses = arena.array(self.addresses) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Registry__V1__Address.self) as UnsafeMutablePointer<Fengqiao__Registry__V1__Address>? }
+        if let value = self.page {
+            c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageResponse.self)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__ListAddressesResponse.self).pointee
+        self.addresses = try ProtobufRuntime.array(c.addresses, count: c.n_addresses) { try ProtobufRuntime.message(RegistryV1.Address.self, at: $0, field: "addresses", of: Self.protoMessageName) }
+        self.page = try c.page.map { try CommonV1.PageResponse(_protobufUnpacked: UnsafeRawPointer($0)) }
+    }
+}
+
 extension RegistryV1.Building: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.Building"
@@ -5393,6 +5602,65 @@ extension RegistryV1.Household: ProtobufMessage {
         self.floor = c.floor
         self.door = try ProtobufRuntime.string(c.door, field: "door", of: Self.protoMessageName)
         self.addressID = c.address_id
+    }
+}
+
+extension RegistryV1.ListBuildingsRequest: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.ListBuildingsRequest"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__ListBuildingsRequest()
+        fengqiao__registry__v1__list_buildings_request__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__ListBuildingsRequest.self)
+        fengqiao__registry__v1__list_buildings_request__init(c)
+        c.pointee.unit_id = self.unitID
+        c.pointee.address_id = self.addressID
+        if let value = self.page {
+            c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageRequest.self)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__ListBuildingsRequest.self).pointee
+        self.unitID = c.unit_id
+        self.addressID = c.address_id
+        self.page = try c.page.map { try CommonV1.PageRequest(_protobufUnpacked: UnsafeRawPointer($0)) }
+    }
+}
+
+extension RegistryV1.ListBuildingsResponse: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.ListBuildingsResponse"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__ListBuildingsResponse()
+        fengqiao__registry__v1__list_buildings_response__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__ListBuildingsResponse.self)
+        fengqiao__registry__v1__list_buildings_response__init(c)
+        c.pointee.n_buildings = self.buildings.count
+        c.pointee.buildings = arena.array(self.buildings) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Registry__V1__Building.self) as UnsafeMutablePointer<Fengqiao__Registry__V1__Building>? }
+        if let value = self.page {
+            c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageResponse.self)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__ListBuildingsResponse.self).pointee
+        self.buildings = try ProtobufRuntime.array(c.buildings, count: c.n_buildings) { try ProtobufRuntime.message(RegistryV1.Building.self, at: $0, field: "buildings", of: Self.protoMessageName) }
+        self.page = try c.page.map { try CommonV1.PageResponse(_protobufUnpacked: UnsafeRawPointer($0)) }
     }
 }
 

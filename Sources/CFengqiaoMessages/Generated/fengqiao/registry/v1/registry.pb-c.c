@@ -1718,6 +1718,96 @@ void   fengqiao__registry__v1__resolve_qr_plate_response__free_unpacked
   assert(message->base.descriptor == &fengqiao__registry__v1__resolve_qr_plate_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   fengqiao__registry__v1__list_addresses_request__init
+                     (Fengqiao__Registry__V1__ListAddressesRequest         *message)
+{
+  static const Fengqiao__Registry__V1__ListAddressesRequest init_value = FENGQIAO__REGISTRY__V1__LIST_ADDRESSES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__list_addresses_request__get_packed_size
+                     (const Fengqiao__Registry__V1__ListAddressesRequest *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_addresses_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__list_addresses_request__pack
+                     (const Fengqiao__Registry__V1__ListAddressesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_addresses_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__list_addresses_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListAddressesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_addresses_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__ListAddressesRequest *
+       fengqiao__registry__v1__list_addresses_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__ListAddressesRequest *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__list_addresses_request__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__list_addresses_request__free_unpacked
+                     (Fengqiao__Registry__V1__ListAddressesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_addresses_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__list_addresses_response__init
+                     (Fengqiao__Registry__V1__ListAddressesResponse         *message)
+{
+  static const Fengqiao__Registry__V1__ListAddressesResponse init_value = FENGQIAO__REGISTRY__V1__LIST_ADDRESSES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__list_addresses_response__get_packed_size
+                     (const Fengqiao__Registry__V1__ListAddressesResponse *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_addresses_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__list_addresses_response__pack
+                     (const Fengqiao__Registry__V1__ListAddressesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_addresses_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__list_addresses_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListAddressesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_addresses_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__ListAddressesResponse *
+       fengqiao__registry__v1__list_addresses_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__ListAddressesResponse *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__list_addresses_response__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__list_addresses_response__free_unpacked
+                     (Fengqiao__Registry__V1__ListAddressesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_addresses_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   fengqiao__registry__v1__building__init
                      (Fengqiao__Registry__V1__Building         *message)
 {
@@ -1851,6 +1941,96 @@ void   fengqiao__registry__v1__household__free_unpacked
   if(!message)
     return;
   assert(message->base.descriptor == &fengqiao__registry__v1__household__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__list_buildings_request__init
+                     (Fengqiao__Registry__V1__ListBuildingsRequest         *message)
+{
+  static const Fengqiao__Registry__V1__ListBuildingsRequest init_value = FENGQIAO__REGISTRY__V1__LIST_BUILDINGS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__list_buildings_request__get_packed_size
+                     (const Fengqiao__Registry__V1__ListBuildingsRequest *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_buildings_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__list_buildings_request__pack
+                     (const Fengqiao__Registry__V1__ListBuildingsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_buildings_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__list_buildings_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListBuildingsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_buildings_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__ListBuildingsRequest *
+       fengqiao__registry__v1__list_buildings_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__ListBuildingsRequest *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__list_buildings_request__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__list_buildings_request__free_unpacked
+                     (Fengqiao__Registry__V1__ListBuildingsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_buildings_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__list_buildings_response__init
+                     (Fengqiao__Registry__V1__ListBuildingsResponse         *message)
+{
+  static const Fengqiao__Registry__V1__ListBuildingsResponse init_value = FENGQIAO__REGISTRY__V1__LIST_BUILDINGS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__list_buildings_response__get_packed_size
+                     (const Fengqiao__Registry__V1__ListBuildingsResponse *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_buildings_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__list_buildings_response__pack
+                     (const Fengqiao__Registry__V1__ListBuildingsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_buildings_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__list_buildings_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListBuildingsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_buildings_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__ListBuildingsResponse *
+       fengqiao__registry__v1__list_buildings_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__ListBuildingsResponse *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__list_buildings_response__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__list_buildings_response__free_unpacked
+                     (Fengqiao__Registry__V1__ListBuildingsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_buildings_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   fengqiao__registry__v1__create_household_request__init
@@ -5995,6 +6175,121 @@ const ProtobufCMessageDescriptor fengqiao__registry__v1__resolve_qr_plate_respon
   (ProtobufCMessageInit) fengqiao__registry__v1__resolve_qr_plate_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_addresses_request__field_descriptors[3] =
+{
+  {
+    "unit_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAddressesRequest, unit_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text_contains",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAddressesRequest, text_contains),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAddressesRequest, page),
+    &fengqiao__common__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__list_addresses_request__field_indices_by_name[] = {
+  2,   /* field[2] = page */
+  1,   /* field[1] = text_contains */
+  0,   /* field[0] = unit_id */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__list_addresses_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__list_addresses_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.ListAddressesRequest",
+  "ListAddressesRequest",
+  "Fengqiao__Registry__V1__ListAddressesRequest",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__ListAddressesRequest),
+  3,
+  fengqiao__registry__v1__list_addresses_request__field_descriptors,
+  fengqiao__registry__v1__list_addresses_request__field_indices_by_name,
+  1,  fengqiao__registry__v1__list_addresses_request__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__list_addresses_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_addresses_response__field_descriptors[2] =
+{
+  {
+    "addresses",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Fengqiao__Registry__V1__ListAddressesResponse, n_addresses),
+    offsetof(Fengqiao__Registry__V1__ListAddressesResponse, addresses),
+    &fengqiao__registry__v1__address__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAddressesResponse, page),
+    &fengqiao__common__v1__page_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__list_addresses_response__field_indices_by_name[] = {
+  0,   /* field[0] = addresses */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__list_addresses_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__list_addresses_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.ListAddressesResponse",
+  "ListAddressesResponse",
+  "Fengqiao__Registry__V1__ListAddressesResponse",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__ListAddressesResponse),
+  2,
+  fengqiao__registry__v1__list_addresses_response__field_descriptors,
+  fengqiao__registry__v1__list_addresses_response__field_indices_by_name,
+  1,  fengqiao__registry__v1__list_addresses_response__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__list_addresses_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor fengqiao__registry__v1__building__field_descriptors[5] =
 {
   {
@@ -6237,6 +6532,121 @@ const ProtobufCMessageDescriptor fengqiao__registry__v1__household__descriptor =
   fengqiao__registry__v1__household__field_indices_by_name,
   1,  fengqiao__registry__v1__household__number_ranges,
   (ProtobufCMessageInit) fengqiao__registry__v1__household__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_buildings_request__field_descriptors[3] =
+{
+  {
+    "unit_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListBuildingsRequest, unit_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "address_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListBuildingsRequest, address_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListBuildingsRequest, page),
+    &fengqiao__common__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__list_buildings_request__field_indices_by_name[] = {
+  1,   /* field[1] = address_id */
+  2,   /* field[2] = page */
+  0,   /* field[0] = unit_id */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__list_buildings_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__list_buildings_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.ListBuildingsRequest",
+  "ListBuildingsRequest",
+  "Fengqiao__Registry__V1__ListBuildingsRequest",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__ListBuildingsRequest),
+  3,
+  fengqiao__registry__v1__list_buildings_request__field_descriptors,
+  fengqiao__registry__v1__list_buildings_request__field_indices_by_name,
+  1,  fengqiao__registry__v1__list_buildings_request__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__list_buildings_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_buildings_response__field_descriptors[2] =
+{
+  {
+    "buildings",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Fengqiao__Registry__V1__ListBuildingsResponse, n_buildings),
+    offsetof(Fengqiao__Registry__V1__ListBuildingsResponse, buildings),
+    &fengqiao__registry__v1__building__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListBuildingsResponse, page),
+    &fengqiao__common__v1__page_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__list_buildings_response__field_indices_by_name[] = {
+  0,   /* field[0] = buildings */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__list_buildings_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__list_buildings_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.ListBuildingsResponse",
+  "ListBuildingsResponse",
+  "Fengqiao__Registry__V1__ListBuildingsResponse",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__ListBuildingsResponse),
+  2,
+  fengqiao__registry__v1__list_buildings_response__field_descriptors,
+  fengqiao__registry__v1__list_buildings_response__field_indices_by_name,
+  1,  fengqiao__registry__v1__list_buildings_response__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__list_buildings_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor fengqiao__registry__v1__create_household_request__field_descriptors[4] =
@@ -8431,7 +8841,7 @@ const ProtobufCEnumDescriptor fengqiao__registry__v1__chat_group_kind__descripto
   fengqiao__registry__v1__chat_group_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_descriptors[34] =
+static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_descriptors[36] =
 {
   { "CreateUnit", &fengqiao__registry__v1__create_unit_request__descriptor, &fengqiao__registry__v1__unit__descriptor },
   { "GetUnit", &fengqiao__registry__v1__get_unit_request__descriptor, &fengqiao__registry__v1__unit__descriptor },
@@ -8454,7 +8864,9 @@ static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_
   { "ReportMediatorLoad", &fengqiao__registry__v1__report_mediator_load_request__descriptor, &fengqiao__registry__v1__mediator_profile__descriptor },
   { "CreateAddress", &fengqiao__registry__v1__create_address_request__descriptor, &fengqiao__registry__v1__address__descriptor },
   { "ResolveQrPlate", &fengqiao__registry__v1__resolve_qr_plate_request__descriptor, &fengqiao__registry__v1__resolve_qr_plate_response__descriptor },
+  { "ListAddresses", &fengqiao__registry__v1__list_addresses_request__descriptor, &fengqiao__registry__v1__list_addresses_response__descriptor },
   { "CreateBuilding", &fengqiao__registry__v1__create_building_request__descriptor, &fengqiao__registry__v1__building__descriptor },
+  { "ListBuildings", &fengqiao__registry__v1__list_buildings_request__descriptor, &fengqiao__registry__v1__list_buildings_response__descriptor },
   { "CreateHousehold", &fengqiao__registry__v1__create_household_request__descriptor, &fengqiao__registry__v1__household__descriptor },
   { "GetFloorPlan", &fengqiao__registry__v1__get_floor_plan_request__descriptor, &fengqiao__registry__v1__floor_plan__descriptor },
   { "RegisterResident", &fengqiao__registry__v1__register_resident_request__descriptor, &fengqiao__registry__v1__resident__descriptor },
@@ -8470,33 +8882,35 @@ static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_
 };
 const unsigned fengqiao__registry__v1__registry__method_indices_by_name[] = {
   13,        /* AddTeamMember */
-  27,        /* CreateActualUnit */
+  29,        /* CreateActualUnit */
   19,        /* CreateAddress */
-  21,        /* CreateBuilding */
-  29,        /* CreateChatGroup */
-  22,        /* CreateHousehold */
+  22,        /* CreateBuilding */
+  31,        /* CreateChatGroup */
+  24,        /* CreateHousehold */
   11,        /* CreateTeam */
   0,        /* CreateUnit */
   9,        /* DeactivatePerson */
-  23,        /* GetFloorPlan */
+  25,        /* GetFloorPlan */
   17,        /* GetMediatorCandidates */
   7,        /* GetPerson */
   1,        /* GetUnit */
   4,        /* GetUnitHistory */
   5,        /* GetUnitStats */
-  33,        /* ImportAddresses */
-  32,        /* ImportResidents */
-  28,        /* ListActualUnits */
-  31,        /* ListChatGroups */
+  35,        /* ImportAddresses */
+  34,        /* ImportResidents */
+  30,        /* ListActualUnits */
+  21,        /* ListAddresses */
+  23,        /* ListBuildings */
+  33,        /* ListChatGroups */
   10,        /* ListPeople */
-  26,        /* ListResidents */
+  28,        /* ListResidents */
   15,        /* ListTeamMembers */
   12,        /* ListTeams */
   3,        /* ListUnits */
-  25,        /* MoveOutResident */
-  30,        /* RecordChatGroupActivity */
+  27,        /* MoveOutResident */
+  32,        /* RecordChatGroupActivity */
   6,        /* RegisterPerson */
-  24,        /* RegisterResident */
+  26,        /* RegisterResident */
   14,        /* RemoveTeamMember */
   18,        /* ReportMediatorLoad */
   20,        /* ResolveQrPlate */
@@ -8511,7 +8925,7 @@ const ProtobufCServiceDescriptor fengqiao__registry__v1__registry__descriptor =
   "Registry",
   "Fengqiao__Registry__V1__Registry",
   "fengqiao.registry.v1",
-  34,
+  36,
   fengqiao__registry__v1__registry__method_descriptors,
   fengqiao__registry__v1__registry__method_indices_by_name
 };
@@ -8683,13 +9097,29 @@ void fengqiao__registry__v1__registry__resolve_qr_plate(ProtobufCService *servic
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
   service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void fengqiao__registry__v1__registry__list_addresses(ProtobufCService *service,
+                                                      const Fengqiao__Registry__V1__ListAddressesRequest *input,
+                                                      Fengqiao__Registry__V1__ListAddressesResponse_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void fengqiao__registry__v1__registry__create_building(ProtobufCService *service,
                                                        const Fengqiao__Registry__V1__CreateBuildingRequest *input,
                                                        Fengqiao__Registry__V1__Building_Closure closure,
                                                        void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void fengqiao__registry__v1__registry__list_buildings(ProtobufCService *service,
+                                                      const Fengqiao__Registry__V1__ListBuildingsRequest *input,
+                                                      Fengqiao__Registry__V1__ListBuildingsResponse_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__create_household(ProtobufCService *service,
                                                         const Fengqiao__Registry__V1__CreateHouseholdRequest *input,
@@ -8697,7 +9127,7 @@ void fengqiao__registry__v1__registry__create_household(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__get_floor_plan(ProtobufCService *service,
                                                       const Fengqiao__Registry__V1__GetFloorPlanRequest *input,
@@ -8705,7 +9135,7 @@ void fengqiao__registry__v1__registry__get_floor_plan(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__register_resident(ProtobufCService *service,
                                                          const Fengqiao__Registry__V1__RegisterResidentRequest *input,
@@ -8713,7 +9143,7 @@ void fengqiao__registry__v1__registry__register_resident(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__move_out_resident(ProtobufCService *service,
                                                          const Fengqiao__Registry__V1__MoveOutResidentRequest *input,
@@ -8721,7 +9151,7 @@ void fengqiao__registry__v1__registry__move_out_resident(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__list_residents(ProtobufCService *service,
                                                       const Fengqiao__Registry__V1__ListResidentsRequest *input,
@@ -8729,7 +9159,7 @@ void fengqiao__registry__v1__registry__list_residents(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__create_actual_unit(ProtobufCService *service,
                                                           const Fengqiao__Registry__V1__CreateActualUnitRequest *input,
@@ -8737,7 +9167,7 @@ void fengqiao__registry__v1__registry__create_actual_unit(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__list_actual_units(ProtobufCService *service,
                                                          const Fengqiao__Registry__V1__ListActualUnitsRequest *input,
@@ -8745,7 +9175,7 @@ void fengqiao__registry__v1__registry__list_actual_units(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__create_chat_group(ProtobufCService *service,
                                                          const Fengqiao__Registry__V1__CreateChatGroupRequest *input,
@@ -8753,7 +9183,7 @@ void fengqiao__registry__v1__registry__create_chat_group(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__record_chat_group_activity(ProtobufCService *service,
                                                                   const Fengqiao__Registry__V1__RecordChatGroupActivityRequest *input,
@@ -8761,7 +9191,7 @@ void fengqiao__registry__v1__registry__record_chat_group_activity(ProtobufCServi
                                                                   void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__list_chat_groups(ProtobufCService *service,
                                                         const Fengqiao__Registry__V1__ListChatGroupsRequest *input,
@@ -8769,7 +9199,7 @@ void fengqiao__registry__v1__registry__list_chat_groups(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 33, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__import_residents(ProtobufCService *service,
                                                         const Fengqiao__Registry__V1__ImportResidentsRequest *input,
@@ -8777,7 +9207,7 @@ void fengqiao__registry__v1__registry__import_residents(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 34, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__import_addresses(ProtobufCService *service,
                                                         const Fengqiao__Registry__V1__ImportAddressesRequest *input,
@@ -8785,7 +9215,7 @@ void fengqiao__registry__v1__registry__import_addresses(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
-  service->invoke(service, 33, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 35, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__init (Fengqiao__Registry__V1__Registry_Service *service,
                                              Fengqiao__Registry__V1__Registry_ServiceDestroy destroy)

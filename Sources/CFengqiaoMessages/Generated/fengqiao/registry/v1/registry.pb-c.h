@@ -56,9 +56,13 @@ typedef struct Fengqiao__Registry__V1__Address Fengqiao__Registry__V1__Address;
 typedef struct Fengqiao__Registry__V1__CreateAddressRequest Fengqiao__Registry__V1__CreateAddressRequest;
 typedef struct Fengqiao__Registry__V1__ResolveQrPlateRequest Fengqiao__Registry__V1__ResolveQrPlateRequest;
 typedef struct Fengqiao__Registry__V1__ResolveQrPlateResponse Fengqiao__Registry__V1__ResolveQrPlateResponse;
+typedef struct Fengqiao__Registry__V1__ListAddressesRequest Fengqiao__Registry__V1__ListAddressesRequest;
+typedef struct Fengqiao__Registry__V1__ListAddressesResponse Fengqiao__Registry__V1__ListAddressesResponse;
 typedef struct Fengqiao__Registry__V1__Building Fengqiao__Registry__V1__Building;
 typedef struct Fengqiao__Registry__V1__CreateBuildingRequest Fengqiao__Registry__V1__CreateBuildingRequest;
 typedef struct Fengqiao__Registry__V1__Household Fengqiao__Registry__V1__Household;
+typedef struct Fengqiao__Registry__V1__ListBuildingsRequest Fengqiao__Registry__V1__ListBuildingsRequest;
+typedef struct Fengqiao__Registry__V1__ListBuildingsResponse Fengqiao__Registry__V1__ListBuildingsResponse;
 typedef struct Fengqiao__Registry__V1__CreateHouseholdRequest Fengqiao__Registry__V1__CreateHouseholdRequest;
 typedef struct Fengqiao__Registry__V1__GetFloorPlanRequest Fengqiao__Registry__V1__GetFloorPlanRequest;
 typedef struct Fengqiao__Registry__V1__FloorPlanHousehold Fengqiao__Registry__V1__FloorPlanHousehold;
@@ -1059,6 +1063,36 @@ struct  Fengqiao__Registry__V1__ResolveQrPlateResponse
     , NULL, NULL, NULL }
 
 
+struct  Fengqiao__Registry__V1__ListAddressesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Addresses in this unit's subtree; 0 for all.
+   */
+  int64_t unit_id;
+  /*
+   * Only addresses whose text contains this text.
+   */
+  char *text_contains;
+  Fengqiao__Common__V1__PageRequest *page;
+};
+#define FENGQIAO__REGISTRY__V1__LIST_ADDRESSES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__list_addresses_request__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, NULL }
+
+
+struct  Fengqiao__Registry__V1__ListAddressesResponse
+{
+  ProtobufCMessage base;
+  size_t n_addresses;
+  Fengqiao__Registry__V1__Address **addresses;
+  Fengqiao__Common__V1__PageResponse *page;
+};
+#define FENGQIAO__REGISTRY__V1__LIST_ADDRESSES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__list_addresses_response__descriptor) \
+    , 0,NULL, NULL }
+
+
 struct  Fengqiao__Registry__V1__Building
 {
   ProtobufCMessage base;
@@ -1109,6 +1143,36 @@ struct  Fengqiao__Registry__V1__Household
 #define FENGQIAO__REGISTRY__V1__HOUSEHOLD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__household__descriptor) \
     , 0, 0, 0, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Fengqiao__Registry__V1__ListBuildingsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Buildings in this unit's subtree; 0 for all.
+   */
+  int64_t unit_id;
+  /*
+   * Only the buildings at this address; 0 for any.
+   */
+  int64_t address_id;
+  Fengqiao__Common__V1__PageRequest *page;
+};
+#define FENGQIAO__REGISTRY__V1__LIST_BUILDINGS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__list_buildings_request__descriptor) \
+    , 0, 0, NULL }
+
+
+struct  Fengqiao__Registry__V1__ListBuildingsResponse
+{
+  ProtobufCMessage base;
+  size_t n_buildings;
+  Fengqiao__Registry__V1__Building **buildings;
+  Fengqiao__Common__V1__PageResponse *page;
+};
+#define FENGQIAO__REGISTRY__V1__LIST_BUILDINGS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__list_buildings_response__descriptor) \
+    , 0,NULL, NULL }
 
 
 struct  Fengqiao__Registry__V1__CreateHouseholdRequest
@@ -2235,6 +2299,44 @@ Fengqiao__Registry__V1__ResolveQrPlateResponse *
 void   fengqiao__registry__v1__resolve_qr_plate_response__free_unpacked
                      (Fengqiao__Registry__V1__ResolveQrPlateResponse *message,
                       ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__ListAddressesRequest methods */
+void   fengqiao__registry__v1__list_addresses_request__init
+                     (Fengqiao__Registry__V1__ListAddressesRequest         *message);
+size_t fengqiao__registry__v1__list_addresses_request__get_packed_size
+                     (const Fengqiao__Registry__V1__ListAddressesRequest   *message);
+size_t fengqiao__registry__v1__list_addresses_request__pack
+                     (const Fengqiao__Registry__V1__ListAddressesRequest   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__list_addresses_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListAddressesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__ListAddressesRequest *
+       fengqiao__registry__v1__list_addresses_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__list_addresses_request__free_unpacked
+                     (Fengqiao__Registry__V1__ListAddressesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__ListAddressesResponse methods */
+void   fengqiao__registry__v1__list_addresses_response__init
+                     (Fengqiao__Registry__V1__ListAddressesResponse         *message);
+size_t fengqiao__registry__v1__list_addresses_response__get_packed_size
+                     (const Fengqiao__Registry__V1__ListAddressesResponse   *message);
+size_t fengqiao__registry__v1__list_addresses_response__pack
+                     (const Fengqiao__Registry__V1__ListAddressesResponse   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__list_addresses_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListAddressesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__ListAddressesResponse *
+       fengqiao__registry__v1__list_addresses_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__list_addresses_response__free_unpacked
+                     (Fengqiao__Registry__V1__ListAddressesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Fengqiao__Registry__V1__Building methods */
 void   fengqiao__registry__v1__building__init
                      (Fengqiao__Registry__V1__Building         *message);
@@ -2291,6 +2393,44 @@ Fengqiao__Registry__V1__Household *
                       const uint8_t       *data);
 void   fengqiao__registry__v1__household__free_unpacked
                      (Fengqiao__Registry__V1__Household *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__ListBuildingsRequest methods */
+void   fengqiao__registry__v1__list_buildings_request__init
+                     (Fengqiao__Registry__V1__ListBuildingsRequest         *message);
+size_t fengqiao__registry__v1__list_buildings_request__get_packed_size
+                     (const Fengqiao__Registry__V1__ListBuildingsRequest   *message);
+size_t fengqiao__registry__v1__list_buildings_request__pack
+                     (const Fengqiao__Registry__V1__ListBuildingsRequest   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__list_buildings_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListBuildingsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__ListBuildingsRequest *
+       fengqiao__registry__v1__list_buildings_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__list_buildings_request__free_unpacked
+                     (Fengqiao__Registry__V1__ListBuildingsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__ListBuildingsResponse methods */
+void   fengqiao__registry__v1__list_buildings_response__init
+                     (Fengqiao__Registry__V1__ListBuildingsResponse         *message);
+size_t fengqiao__registry__v1__list_buildings_response__get_packed_size
+                     (const Fengqiao__Registry__V1__ListBuildingsResponse   *message);
+size_t fengqiao__registry__v1__list_buildings_response__pack
+                     (const Fengqiao__Registry__V1__ListBuildingsResponse   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__list_buildings_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListBuildingsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__ListBuildingsResponse *
+       fengqiao__registry__v1__list_buildings_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__list_buildings_response__free_unpacked
+                     (Fengqiao__Registry__V1__ListBuildingsResponse *message,
                       ProtobufCAllocator *allocator);
 /* Fengqiao__Registry__V1__CreateHouseholdRequest methods */
 void   fengqiao__registry__v1__create_household_request__init
@@ -2883,6 +3023,12 @@ typedef void (*Fengqiao__Registry__V1__ResolveQrPlateRequest_Closure)
 typedef void (*Fengqiao__Registry__V1__ResolveQrPlateResponse_Closure)
                  (const Fengqiao__Registry__V1__ResolveQrPlateResponse *message,
                   void *closure_data);
+typedef void (*Fengqiao__Registry__V1__ListAddressesRequest_Closure)
+                 (const Fengqiao__Registry__V1__ListAddressesRequest *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__ListAddressesResponse_Closure)
+                 (const Fengqiao__Registry__V1__ListAddressesResponse *message,
+                  void *closure_data);
 typedef void (*Fengqiao__Registry__V1__Building_Closure)
                  (const Fengqiao__Registry__V1__Building *message,
                   void *closure_data);
@@ -2891,6 +3037,12 @@ typedef void (*Fengqiao__Registry__V1__CreateBuildingRequest_Closure)
                   void *closure_data);
 typedef void (*Fengqiao__Registry__V1__Household_Closure)
                  (const Fengqiao__Registry__V1__Household *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__ListBuildingsRequest_Closure)
+                 (const Fengqiao__Registry__V1__ListBuildingsRequest *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__ListBuildingsResponse_Closure)
+                 (const Fengqiao__Registry__V1__ListBuildingsResponse *message,
                   void *closure_data);
 typedef void (*Fengqiao__Registry__V1__CreateHouseholdRequest_Closure)
                  (const Fengqiao__Registry__V1__CreateHouseholdRequest *message,
@@ -3058,10 +3210,18 @@ struct Fengqiao__Registry__V1__Registry_Service
                            const Fengqiao__Registry__V1__ResolveQrPlateRequest *input,
                            Fengqiao__Registry__V1__ResolveQrPlateResponse_Closure closure,
                            void *closure_data);
+  void (*list_addresses)(Fengqiao__Registry__V1__Registry_Service *service,
+                         const Fengqiao__Registry__V1__ListAddressesRequest *input,
+                         Fengqiao__Registry__V1__ListAddressesResponse_Closure closure,
+                         void *closure_data);
   void (*create_building)(Fengqiao__Registry__V1__Registry_Service *service,
                           const Fengqiao__Registry__V1__CreateBuildingRequest *input,
                           Fengqiao__Registry__V1__Building_Closure closure,
                           void *closure_data);
+  void (*list_buildings)(Fengqiao__Registry__V1__Registry_Service *service,
+                         const Fengqiao__Registry__V1__ListBuildingsRequest *input,
+                         Fengqiao__Registry__V1__ListBuildingsResponse_Closure closure,
+                         void *closure_data);
   void (*create_household)(Fengqiao__Registry__V1__Registry_Service *service,
                            const Fengqiao__Registry__V1__CreateHouseholdRequest *input,
                            Fengqiao__Registry__V1__Household_Closure closure,
@@ -3139,7 +3299,9 @@ void fengqiao__registry__v1__registry__init (Fengqiao__Registry__V1__Registry_Se
       function_prefix__ ## report_mediator_load,\
       function_prefix__ ## create_address,\
       function_prefix__ ## resolve_qr_plate,\
+      function_prefix__ ## list_addresses,\
       function_prefix__ ## create_building,\
+      function_prefix__ ## list_buildings,\
       function_prefix__ ## create_household,\
       function_prefix__ ## get_floor_plan,\
       function_prefix__ ## register_resident,\
@@ -3236,10 +3398,18 @@ void fengqiao__registry__v1__registry__resolve_qr_plate(ProtobufCService *servic
                                                         const Fengqiao__Registry__V1__ResolveQrPlateRequest *input,
                                                         Fengqiao__Registry__V1__ResolveQrPlateResponse_Closure closure,
                                                         void *closure_data);
+void fengqiao__registry__v1__registry__list_addresses(ProtobufCService *service,
+                                                      const Fengqiao__Registry__V1__ListAddressesRequest *input,
+                                                      Fengqiao__Registry__V1__ListAddressesResponse_Closure closure,
+                                                      void *closure_data);
 void fengqiao__registry__v1__registry__create_building(ProtobufCService *service,
                                                        const Fengqiao__Registry__V1__CreateBuildingRequest *input,
                                                        Fengqiao__Registry__V1__Building_Closure closure,
                                                        void *closure_data);
+void fengqiao__registry__v1__registry__list_buildings(ProtobufCService *service,
+                                                      const Fengqiao__Registry__V1__ListBuildingsRequest *input,
+                                                      Fengqiao__Registry__V1__ListBuildingsResponse_Closure closure,
+                                                      void *closure_data);
 void fengqiao__registry__v1__registry__create_household(ProtobufCService *service,
                                                         const Fengqiao__Registry__V1__CreateHouseholdRequest *input,
                                                         Fengqiao__Registry__V1__Household_Closure closure,
@@ -3338,9 +3508,13 @@ extern const ProtobufCMessageDescriptor fengqiao__registry__v1__address__descrip
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__create_address_request__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__resolve_qr_plate_request__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__resolve_qr_plate_response__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_addresses_request__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_addresses_response__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__building__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__create_building_request__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__household__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_buildings_request__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_buildings_response__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__create_household_request__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__get_floor_plan_request__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__floor_plan_household__descriptor;
