@@ -7,14 +7,18 @@ import Foundation
 struct Fengqiao: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fengqiao",
-        abstract: "Work with the Fengqiao suite: units, people, teams, mediators and QR door plates.",
+        abstract: "Work with the Fengqiao suite: units, people, teams, mediators, addresses, residents, actual units and chat groups.",
         discussion: """
             Commands call the registry at --addr (or $FENGQIAO_REGISTRY_ADDR, default 127.0.0.1:7101). \
             Answers print as aligned tables, or as JSON with --json. A failed call prints one line \
             with its status code and exits with status 1.
             """,
         version: FengqiaoVersion.current,
-        subcommands: [HealthCommand.self, UnitCommand.self, PersonCommand.self, TeamCommand.self, MediatorCommand.self, QRCommand.self, ImportCommand.self])
+        subcommands: [
+            HealthCommand.self, UnitCommand.self, PersonCommand.self, TeamCommand.self, MediatorCommand.self, AddressCommand.self,
+            QRCommand.self, BuildingCommand.self, HouseholdCommand.self, ResidentCommand.self, ActualUnitCommand.self,
+            ChatGroupCommand.self, ImportCommand.self,
+        ])
 }
 
 /// Prints JSON for `--json`.

@@ -6,7 +6,7 @@ struct MediatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediator",
         abstract: "Set a person's mediator profile; rank candidates for a dispute.",
-        subcommands: [Set.self, Candidates.self])
+        subcommands: [Set.self, Candidates.self, ReportLoad.self])
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create or replace a person's mediator profile.")
@@ -30,10 +30,23 @@ struct MediatorCommand: AsyncParsableCommand {
                     .init(personID: person, tier: tier, force: force, categories: categories, communityIDs: communityIDs, maxOpenCases: maxOpen),
                     client.callOptions)
             }
-            if client.json { return try printJSON([MediatorJSON(profile)]) }
-            var table = TextTable(["PERSON", "NAME", "TIER", "FORCE", "CATEGORIES", "OPEN"])
-            table.append(MediatorJSON(profile).row)
-            output(table.render())
+            try printMediator(profile, json: client.json)
+        }
+    }
+
+    struct ReportLoad: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "report-load",
+            abstract: "Record how many open cases a mediator has (mediation reports this itself; for corrections).")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "The person's id.") var person: Int64
+        @Option(help: "Open cases now, 0 or more.") var open: Int32
+
+        func run() async throws {
+            let profile = try await client.withRegistry {
+                try await $0.reportMediatorLoad(.init(personID: person, openCases: open), client.callOptions)
+            }
+            try printMediator(profile, json: client.json)
         }
     }
 
@@ -104,4 +117,11 @@ struct CandidateJSON: Encodable {
         reasons = candidate.reasons
         mediator = candidate.mediator.map(MediatorJSON.init)
     }
+}
+
+func printMediator(_ profile: RegistryV1.MediatorProfile, json: Bool) throws {
+    if json { return try printJSON([MediatorJSON(profile)]) }
+    var table = TextTable(["PERSON", "NAME", "TIER", "FORCE", "CATEGORIES", "OPEN"])
+    table.append(MediatorJSON(profile).row)
+    output(table.render())
 }

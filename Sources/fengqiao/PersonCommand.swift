@@ -6,7 +6,7 @@ struct PersonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "person",
         abstract: "Register, show and list people (officers, auxiliary police, grid workers, volunteers, mediators…).",
-        subcommands: [Add.self, Show.self, List.self])
+        subcommands: [Add.self, Show.self, List.self, Update.self, Deactivate.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a person.")
@@ -60,6 +60,44 @@ struct PersonCommand: AsyncParsableCommand {
                 }
             }
             try printPeople(people, json: client.json)
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a person's name, kinds, home unit or phone; the rest stays.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The person's id.") var id: Int64
+        @Option(help: "A new name.") var name: String?
+        @Option(parsing: .upToNextOption, help: "New kinds, replacing the old ones.") var kind: [String] = []
+        @Option(help: "The new home unit's code.") var unit: String?
+        @Option(help: "A new mobile number; an empty text clears it.") var phone: String?
+
+        func validate() throws {
+            if name == nil && kind.isEmpty && unit == nil && phone == nil { throw ValidationError("give --name, --kind, --unit or --phone") }
+        }
+
+        func run() async throws {
+            let kinds = try kind.map { try parseEnum($0, as: RegistryV1.PersonKind.self, option: "--kind") }
+            let person = try await client.withRegistry { registry in
+                var unitID: Int64?
+                if let unit { unitID = try await registry.getUnit(.init(code: unit), client.callOptions).id }
+                return try await registry.updatePerson(
+                    .init(id: id, name: name, kinds: kinds, homeUnitID: unitID, phone: phone), client.callOptions)
+            }
+            try printPeople([person], json: client.json)
+        }
+    }
+
+    struct Deactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark a person inactive (people are never deleted; their history stays).")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The person's id.") var id: Int64
+        @Option(help: "Why.") var reason = ""
+
+        func run() async throws {
+            let person = try await client.withRegistry { try await $0.deactivatePerson(.init(id: id, reason: reason), client.callOptions) }
+            try printPeople([person], json: client.json)
         }
     }
 }

@@ -8,7 +8,7 @@ struct TeamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "team",
         abstract: "Create teams, add and remove members, list members on a date.",
-        subcommands: [Create.self, AddMember.self, RemoveMember.self, Members.self])
+        subcommands: [Create.self, List.self, AddMember.self, RemoveMember.self, Members.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a team at a station or a unit below one.")
@@ -24,10 +24,27 @@ struct TeamCommand: AsyncParsableCommand {
                 let unitID = try await registry.getUnit(.init(code: unit), client.callOptions).id
                 return try await registry.createTeam(.init(name: name, kind: kind, unitID: unitID), client.callOptions)
             }
-            if client.json { return try printJSON([TeamJSON(team)]) }
-            var table = TextTable(["ID", "NAME", "KIND", "UNIT", "STATION", "MEMBERS"])
-            table.append([String(team.id), team.name, display(team.kind), String(team.unitID), String(team.stationID), String(team.memberCount)])
-            output(table.render())
+            try printTeams([team], json: client.json)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the teams of a unit's subtree (a station's, say), every page.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "The unit's code; none lists every team.") var unit: String?
+        @Option(help: "Only this kind.") var kind: String?
+
+        func run() async throws {
+            let kind = try kind.map { try parseEnum($0, as: RegistryV1.TeamKind.self, option: "--kind") } ?? .unspecified
+            let teams = try await client.withRegistry { registry in
+                var unitID: Int64 = 0
+                if let unit { unitID = try await registry.getUnit(.init(code: unit), client.callOptions).id }
+                return try await allPages { page in
+                    let answer = try await registry.listTeams(.init(unitID: unitID, kind: kind, page: page), client.callOptions)
+                    return (answer.teams, answer.page?.nextPageToken ?? "")
+                }
+            }
+            try printTeams(teams, json: client.json)
         }
     }
 
@@ -130,6 +147,15 @@ func printMemberships(_ memberships: [RegistryV1.TeamMembership], json: Bool) th
             String(membership.id), String(membership.teamID), String(membership.personID), membership.personName, membership.role,
             membership.startDate?.text ?? "", membership.endDate?.text ?? "",
         ])
+    }
+    output(table.render())
+}
+
+func printTeams(_ teams: [RegistryV1.Team], json: Bool) throws {
+    if json { return try printJSON(teams.map(TeamJSON.init)) }
+    var table = TextTable(["ID", "NAME", "KIND", "UNIT", "STATION", "MEMBERS"])
+    for team in teams {
+        table.append([String(team.id), team.name, display(team.kind), String(team.unitID), String(team.stationID), String(team.memberCount)])
     }
     output(table.render())
 }

@@ -5,7 +5,27 @@ import Testing
 
 /// The real `fengqiao-registry` process, driven by the real `fengqiao` binary over TCP.
 @Suite struct RegistryCLITests {
+    /// A running registry, and how to run built executables against it.
+    struct RunningRegistry {
+        var port: Int
+
+        /// Runs a built executable with the registry's address in `FENGQIAO_REGISTRY_ADDR`.
+        func run(_ product: String, _ arguments: [String]) async throws -> CommandResult {
+            try await runCommand(BuiltProduct.path(product), arguments, environment: ["FENGQIAO_REGISTRY_ADDR": "127.0.0.1:\(port)"])
+        }
+
+        /// Runs the `fengqiao` CLI.
+        func cli(_ arguments: [String]) async throws -> CommandResult {
+            try await run("fengqiao", arguments)
+        }
+    }
+
     func withRegistry(_ body: (_ cli: ([String]) async throws -> CommandResult) async throws -> Void) async throws {
+        try await withRunningRegistry { registry in try await body(registry.cli) }
+    }
+
+    /// Runs `body` with a fresh registry process on a fresh database.
+    func withRunningRegistry(_ body: (RunningRegistry) async throws -> Void) async throws {
         try await TestPostgres.withFreshDatabase { configuration in
             let url = configuration.options.map { "\($0.keyword)='\($0.value.replacingOccurrences(of: "'", with: "\\'"))'" }.joined(separator: " ")
             let registry = try ServiceProcess(
@@ -13,10 +33,7 @@ import Testing
                 environment: ["FENGQIAO_DATABASE_URL": url, "FENGQIAO_LOG_LEVEL": "info"])
             do {
                 let port = try await registry.listeningPort()
-                let cli = { (arguments: [String]) in
-                    try await runCommand(BuiltProduct.path("fengqiao"), arguments, environment: ["FENGQIAO_REGISTRY_ADDR": "127.0.0.1:\(port)"])
-                }
-                try await body(cli)
+                try await body(RunningRegistry(port: port))
             } catch {
                 await registry.stop()
                 throw error
