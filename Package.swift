@@ -62,6 +62,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Loads the demo county through the registry's RPCs (scripts/demo).
+        .executableTarget(
+            name: "fengqiao-demo-county",
+            dependencies: [
+                "FengqiaoMessages", "FengqiaoRPC", "FengqiaoRuntime", "FengqiaoDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "fengqiao",
             dependencies: [

@@ -1,0 +1,86 @@
+import ArgumentParser
+import FengqiaoDomain
+import FengqiaoMessages
+import FengqiaoRPC
+import FengqiaoRuntime
+import Foundation
+
+/// Loads the demo county into a running registry through its public RPCs, and writes the CSV
+/// files that `fengqiao import` loads in bulk. `scripts/demo` runs it in two steps around the
+/// imports. Every step can run again: it looks up what exists (units by code, people by national
+/// ID, teams and groups by name) and adds only what is missing.
+@main
+struct DemoCounty: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fengqiao-demo-county",
+        abstract: "Load the demo county 青山县公安局 into a running registry.",
+        subcommands: [Organisation.self, Places.self])
+
+    struct Options: ParsableArguments {
+        @Option(help: "The registry's host:port (default: $FENGQIAO_REGISTRY_ADDR, else 127.0.0.1:7101).") var addr: String?
+
+        func registry() throws -> (RPCClient, RegistryV1.Registry.Client) {
+            let text = addr ?? ProcessInfo.processInfo.environment["FENGQIAO_REGISTRY_ADDR"] ?? "127.0.0.1:7101"
+            let address = try ServiceConfiguration.address(text, variable: "--addr")
+            let client = RPCClient(configuration: RPCClientConfiguration(addresses: [address]))
+            return (client, RegistryV1.Registry.Client(client))
+        }
+    }
+
+    struct Organisation: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Units, people, teams and memberships, mediators and chat groups; then write addresses.csv and residents.csv.")
+        @OptionGroup var options: Options
+        @Option(help: "Where to write the CSV files.") var out: String
+
+        func run() async throws {
+            let (client, registry) = try options.registry()
+            defer { client.close() }
+            let county = CountyPlan()
+            let places = PlacesPlan(county: county)
+            var loader = Loader(registry: registry)
+            try await loader.loadUnits(county)
+            try await loader.loadPeople(county)
+            try await loader.loadChatGroups(places)
+            try writeCSV(places, to: out)
+            loader.report.print()
+        }
+    }
+
+    struct Places: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Buildings with their households and residents, and actual units (after the address import).")
+        @OptionGroup var options: Options
+
+        func run() async throws {
+            let (client, registry) = try options.registry()
+            defer { client.close() }
+            let county = CountyPlan()
+            let places = PlacesPlan(county: county)
+            var loader = Loader(registry: registry)
+            try await loader.loadUnits(county, createMissing: false)
+            try await loader.loadBuildings(places)
+            try await loader.loadActualUnits(places)
+            loader.report.print()
+        }
+    }
+}
+
+/// Writes the two import files in the CLI's column layout.
+func writeCSV(_ places: PlacesPlan, to directory: String) throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    var addresses = "text,unit_code,grid_code,qr_code\n"
+    for address in places.addresses {
+        addresses += CSVWriter.line([address.text, address.unitCode, address.gridCode, address.qrCode]) + "\n"
+    }
+    var residents = "name,kind,national_id,phone,unit_code,qr_code,moved_in\n"
+    for resident in places.residents {
+        residents += CSVWriter.line([
+            resident.name, resident.kind.shortName ?? "", resident.nationalID, resident.phone, resident.unitCode, resident.qrCode,
+            resident.movedIn.description,
+        ]) + "\n"
+    }
+    try addresses.write(toFile: directory + "/addresses.csv", atomically: true, encoding: .utf8)
+    try residents.write(toFile: directory + "/residents.csv", atomically: true, encoding: .utf8)
+    print("wrote \(places.addresses.count) addresses and \(places.residents.count) residents to \(directory)")
+}
