@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // MARK: C system libraries
@@ -42,6 +43,16 @@ let package = Package(
         .target(name: "FengqiaoDomain"),
         .testTarget(name: "FengqiaoDomainTests", dependencies: ["FengqiaoDomain"]),
 
+        // MARK: Access control
+        .target(
+            name: "FengqiaoAccess",
+            dependencies: [
+                "FengqiaoProtobuf", "FengqiaoRPC",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Services
         .target(
             name: "FengqiaoRuntime",
@@ -52,13 +63,13 @@ let package = Package(
         ),
         .target(
             name: "RegistryService",
-            dependencies: ["FengqiaoDomain", "FengqiaoMessages", "FengqiaoPostgres", "FengqiaoRPC", "FengqiaoRuntime"],
+            dependencies: ["FengqiaoAccess", "FengqiaoDomain", "FengqiaoMessages", "FengqiaoPostgres", "FengqiaoRPC", "FengqiaoRuntime"],
             resources: [.copy("Migrations")]
         ),
         .executableTarget(
             name: "fengqiao-registry",
             dependencies: [
-                "RegistryService", "FengqiaoRuntime",
+                "RegistryService", "FengqiaoRuntime", "FengqiaoAccess", "FengqiaoPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
