@@ -94,7 +94,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["FengqiaoTestSupport", "FengqiaoPostgres"]
+            dependencies: [
+                "FengqiaoTestSupport", "FengqiaoPostgres", "FengqiaoAccess", "FengqiaoMessages", "FengqiaoProtobuf", "FengqiaoRPC",
+                "RegistryService",
+            ]
         ),
 
         // MARK: Test support
