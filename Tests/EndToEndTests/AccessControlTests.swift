@@ -210,3 +210,26 @@ extension RegistryCLITests {
         }
     }
 }
+
+/// docs/SECURITY.md's roles table says what the code does.
+@Suite struct SecurityDocumentTests {
+    @Test func theRolesTableMatchesThePolicy() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/SECURITY.md"), encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        let start = try #require(lines.firstIndex { $0.hasPrefix("| method | county_admin") })
+        let header = lines[start]
+        let rows = lines[(start + 2)...].prefix { $0.hasPrefix("|") }
+        let roles = header.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.dropFirst().prefix(Role.allCases.count)
+            .compactMap(Role.init(rawValue:))
+        #expect(roles.count == Role.allCases.count)
+        var documented: [String: Set<Role>] = [:]
+        for line in rows {
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let method = cells[1].trimmingCharacters(in: CharacterSet(charactersIn: "`"))
+            documented["/fengqiao.registry.v1.Registry/" + method] = Set(zip(roles, cells[2...]).filter { $0.1 == "✓" }.map(\.0))
+        }
+        let policy = RegistryHandler.accessPolicy.rules.mapValues(\.roles)
+        #expect(documented == policy)
+    }
+}
