@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // MARK: C system libraries
@@ -41,6 +42,17 @@ let package = Package(
         // MARK: Domain
         .target(name: "FengqiaoDomain"),
         .testTarget(name: "FengqiaoDomainTests", dependencies: ["FengqiaoDomain"]),
+
+        // MARK: Security
+        // Personal data at rest (sealing, lookup hashes, masking) and credential secrets.
+        .target(
+            name: "FengqiaoSecurity",
+            dependencies: ["FengqiaoDomain", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "FengqiaoSecurityTests",
+            dependencies: ["FengqiaoSecurity", "FengqiaoDomain", .product(name: "Crypto", package: "swift-crypto")]
+        ),
 
         // MARK: Services
         .target(
