@@ -10,6 +10,9 @@ enum Fixtures {
     static let key3 = "YGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn8="
     /// Bytes 0x20…0x3f.
     static let lookup = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="
+    /// Bytes 0x00…0x1f as a token secret: unpadded base64url
+    /// (Python: `base64.urlsafe_b64encode(bytes(range(32))).rstrip(b"=")`).
+    static let rangeSecret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
     /// Every key above, for checking that no text shows one.
     static let allKeys = [key1, key2, key3, lookup]
 
