@@ -43,12 +43,21 @@ let package = Package(
         .target(name: "FengqiaoDomain"),
         .testTarget(name: "FengqiaoDomainTests", dependencies: ["FengqiaoDomain"]),
 
-        // MARK: Access control
+        // MARK: Security
+        // Personal data at rest (sealing, lookup hashes, masking) and credential secrets.
+        .target(
+            name: "FengqiaoSecurity",
+            dependencies: ["FengqiaoDomain", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "FengqiaoSecurityTests",
+            dependencies: ["FengqiaoSecurity", "FengqiaoDomain", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Credentials, roles and station scoping, applied by every service's first interceptor.
         .target(
             name: "FengqiaoAccess",
             dependencies: [
-                "FengqiaoProtobuf", "FengqiaoRPC",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "FengqiaoProtobuf", "FengqiaoRPC", "FengqiaoSecurity",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -63,7 +72,9 @@ let package = Package(
         ),
         .target(
             name: "RegistryService",
-            dependencies: ["FengqiaoAccess", "FengqiaoDomain", "FengqiaoMessages", "FengqiaoPostgres", "FengqiaoRPC", "FengqiaoRuntime"],
+            dependencies: [
+                "FengqiaoAccess", "FengqiaoDomain", "FengqiaoMessages", "FengqiaoPostgres", "FengqiaoRPC", "FengqiaoRuntime", "FengqiaoSecurity",
+            ],
             resources: [.copy("Migrations")]
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import FengqiaoSecurity
 import Foundation
 import Synchronization
 
@@ -5,12 +6,12 @@ import Synchronization
 public struct StoredCredential: Sendable, Hashable {
     public var id: Int64
     /// SHA-256 of the secret.
-    public var secretHash: [UInt8]
+    public var secretHash: Data
     public var caller: Caller
     public var expiresAt: Date?
     public var revokedAt: Date?
 
-    public init(id: Int64, secretHash: [UInt8], caller: Caller, expiresAt: Date?, revokedAt: Date?) {
+    public init(id: Int64, secretHash: Data, caller: Caller, expiresAt: Date?, revokedAt: Date?) {
         self.id = id
         self.secretHash = secretHash
         self.caller = caller
@@ -74,9 +75,12 @@ public final class CredentialVerifier: Sendable {
     ///
     /// - Throws: ``AuthenticationFailure``.
     public func authenticate(token: String) async throws -> Caller {
-        guard let parsed = CredentialToken(token) else { throw AuthenticationFailure.malformed }
-        let credential = try await lookUp(parsed.id)
-        guard let credential, CredentialToken.matches(secret: parsed.secret, hash: credential.secretHash) else {
+        let text = token.hasPrefix("Bearer ") ? String(token.dropFirst(7)) : token
+        guard let parsed = try? CredentialToken(parsing: text), let id = Int64(parsed.id), id > 0 else {
+            throw AuthenticationFailure.malformed
+        }
+        let credential = try await lookUp(id)
+        guard let credential, parsed.secret.matches(hash: credential.secretHash) else {
             throw AuthenticationFailure.unknown
         }
         try check(credential)

@@ -2,6 +2,7 @@ import FengqiaoAccess
 import FengqiaoDomain
 import FengqiaoMessages
 import FengqiaoPostgres
+import FengqiaoSecurity
 import Foundation
 
 /// Credentials: issued to people and services, kept as hashes, revoked but never deleted.
@@ -60,8 +61,9 @@ public struct CredentialStore: CredentialSource {
                         \(grant.label), \(issuedBy), \(expiry))
                 RETURNING id
                 """, as: Int64.self)
-            let token = CredentialToken(id: id)
-            try await tx.execute("UPDATE registry.credential SET secret_hash = \(Data(token.secretHash)) WHERE id = \(id)")
+            let secret = CredentialSecret.generate()
+            let token = try CredentialToken(id: String(id), secret: secret)
+            try await tx.execute("UPDATE registry.credential SET secret_hash = \(secret.hash()) WHERE id = \(id)")
             return (try await Self.fetch(id, on: tx), token.text)
         }
     }
@@ -108,7 +110,7 @@ public struct CredentialStore: CredentialSource {
         else { return nil }
         guard let role = Role(rawValue: try row.decode(String.self, column: "role")) else { return nil }
         return StoredCredential(
-            id: id, secretHash: Array(try row.decode(Data.self, column: "secret_hash")),
+            id: id, secretHash: try row.decode(Data.self, column: "secret_hash"),
             caller: Caller(
                 credentialID: id, role: role, stationID: try row.decode(Int64?.self, column: "station_id"),
                 personID: try row.decode(Int64?.self, column: "person_id"), serviceName: try row.decode(String?.self, column: "service_name")),
