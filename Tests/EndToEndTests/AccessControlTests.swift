@@ -233,3 +233,47 @@ extension RegistryCLITests {
         #expect(documented == policy)
     }
 }
+
+extension RegistryCLITests {
+    /// The CLI's credential commands, and where it reads a token from.
+    @Test func credentialsThroughTheCommandLine() async throws {
+        try await withRunningRegistry { registry in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-cred-" + UUID().uuidString).path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            _ = try await registry.cli(["unit", "create", "--code", "QS", "--name", "青山县公安局", "--kind", "bureau"])
+            _ = try await registry.cli(["unit", "create", "--code", "FQ", "--name", "枫桥派出所", "--kind", "station", "--parent", "QS"])
+            let person = try firstID(try await registry.cli(["person", "add", "--name", "社区民警", "--kind", "officer", "--unit", "FQ", "--json"]))
+
+            let tokenFile = folder + "/officer.token"
+            let issued = try await registry.cli([
+                "credential", "issue", "--role", "officer", "--station", "FQ", "--person", "\(person)", "--label", "社区民警", "--out", tokenFile,
+            ])
+            #expect(issued.status == 0)
+            #expect(!issued.standardOutput.contains("fq_"), "the token goes to the file only")
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: tokenFile)[.posixPermissions] as? Int)
+            #expect(mode == 0o600)
+
+            let whoami = try await registry.run("fengqiao", ["credential", "whoami", "--token-file", tokenFile, "--json"], token: .some(nil))
+            let me = try #require(try objects(whoami).first)
+            #expect(me["role"] as? String == "officer")
+            #expect(me["personID"] as? Int == person)
+
+            let anonymous = try await registry.run("fengqiao", ["unit", "show", "FQ"], token: .some(nil))
+            #expect(anonymous.status == 1)
+            #expect(anonymous.standardError.contains("UNAUTHENTICATED"))
+            let missingFile = try await registry.run("fengqiao", ["unit", "show", "FQ", "--token-file", folder + "/nope"], token: .some(nil))
+            #expect(missingFile.status == 64)
+
+            let listed = try objects(try await registry.cli(["credential", "list", "--station", "FQ", "--json"]))
+            let id = try #require(listed.first?["id"] as? Int)
+            #expect(listed.count == 1)
+            _ = try await registry.cli(["credential", "revoke", "\(id)", "--reason", "调离"])
+            let refused = try await registry.run("fengqiao", ["credential", "whoami", "--token-file", tokenFile], token: .some(nil))
+            #expect(refused.status == 1)
+            #expect(refused.standardError.contains("revoked"))
+            #expect(try objects(try await registry.cli(["credential", "list", "--station", "FQ", "--json"])).isEmpty)
+            #expect(try objects(try await registry.cli(["credential", "list", "--station", "FQ", "--all", "--json"])).count == 1)
+        }
+    }
+}
