@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // MARK: C system libraries
@@ -42,6 +43,25 @@ let package = Package(
         .target(name: "FengqiaoDomain"),
         .testTarget(name: "FengqiaoDomainTests", dependencies: ["FengqiaoDomain"]),
 
+        // MARK: Security
+        // Personal data at rest (sealing, lookup hashes, masking) and credential secrets.
+        .target(
+            name: "FengqiaoSecurity",
+            dependencies: ["FengqiaoDomain", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "FengqiaoSecurityTests",
+            dependencies: ["FengqiaoSecurity", "FengqiaoDomain", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Credentials, roles and station scoping, applied by every service's first interceptor.
+        .target(
+            name: "FengqiaoAccess",
+            dependencies: [
+                "FengqiaoProtobuf", "FengqiaoRPC", "FengqiaoSecurity",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Services
         .target(
             name: "FengqiaoRuntime",
@@ -52,13 +72,15 @@ let package = Package(
         ),
         .target(
             name: "RegistryService",
-            dependencies: ["FengqiaoDomain", "FengqiaoMessages", "FengqiaoPostgres", "FengqiaoRPC", "FengqiaoRuntime"],
+            dependencies: [
+                "FengqiaoAccess", "FengqiaoDomain", "FengqiaoMessages", "FengqiaoPostgres", "FengqiaoRPC", "FengqiaoRuntime", "FengqiaoSecurity",
+            ],
             resources: [.copy("Migrations")]
         ),
         .executableTarget(
             name: "fengqiao-registry",
             dependencies: [
-                "RegistryService", "FengqiaoRuntime",
+                "RegistryService", "FengqiaoRuntime", "FengqiaoAccess", "FengqiaoPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,7 +105,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["FengqiaoTestSupport", "FengqiaoPostgres"]
+            dependencies: [
+                "FengqiaoTestSupport", "FengqiaoPostgres", "FengqiaoAccess", "FengqiaoMessages", "FengqiaoProtobuf", "FengqiaoRPC",
+                "RegistryService",
+            ]
         ),
 
         // MARK: Test support

@@ -30,6 +30,15 @@ public struct ServiceRunner: Sendable {
         migrate: (PostgresPool, Logger) async throws -> Void,
         makeServices: (PostgresPool) -> [any RPCService]
     ) async throws {
+        try await run(migrate: migrate) { pool in (makeServices(pool), []) }
+    }
+
+    /// Migrates, then serves the services with the interceptors (the first outermost) that
+    /// `makeServer` builds on the service's pool.
+    public func run(
+        migrate: (PostgresPool, Logger) async throws -> Void,
+        makeServer: (PostgresPool) -> (services: [any RPCService], interceptors: [any ServerInterceptor])
+    ) async throws {
         let logger = makeLogger()
         let migrationPool = PostgresPool(
             configuration: try PostgresConfiguration(configuration.migrationDatabaseURL), options: .init(maximumConnections: 1), logger: logger)
@@ -39,9 +48,10 @@ public struct ServiceRunner: Sendable {
         let pool = PostgresPool(
             configuration: try PostgresConfiguration(configuration.databaseURL),
             options: .init(maximumConnections: configuration.poolSize), logger: logger)
+        let (services, interceptors) = makeServer(pool)
         let server = RPCServer(
             configuration: RPCServerConfiguration(host: configuration.listen.host, port: configuration.listen.port),
-            services: makeServices(pool), logger: logger)
+            services: services, interceptors: interceptors, logger: logger)
         logger.info("listening", metadata: ["rpc.address": "\(configuration.listen)"])
         try await server.runUntilSignalled()
         await pool.close()

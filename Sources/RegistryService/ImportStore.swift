@@ -18,10 +18,10 @@ public struct ImportStore: Sendable {
         self.pool = pool
     }
 
-    /// Imports resident rows.
-    public func importResidents(_ rows: [RegistryV1.ResidentRow], today: CalendarDate) async throws -> RegistryV1.ImportResponse {
+    /// Imports resident rows; with `station`, a unit code of another station is as unknown.
+    public func importResidents(_ rows: [RegistryV1.ResidentRow], today: CalendarDate, station: Int64? = nil) async throws -> RegistryV1.ImportResponse {
         try await pool.transaction { tx in
-            let units = try await Self.placeUnits(codes: Set(rows.map { $0.unitCode.trimmingWhitespace() }), on: tx)
+            let units = try await Self.placeUnits(codes: Set(rows.map { $0.unitCode.trimmingWhitespace() }), station: station, on: tx)
             let plates = try await Self.addresses(qrCodes: Set(rows.map { $0.qrCode.trimmingWhitespace() }.filter { !$0.isEmpty }), on: tx)
             var rejected: [RegistryV1.RejectedRow] = []
             var good: [ResidentStore.NewResident] = []
@@ -66,11 +66,17 @@ public struct ImportStore: Sendable {
     }
 
     /// Imports address rows.
-    public func importAddresses(_ rows: [RegistryV1.AddressRow]) async throws -> RegistryV1.ImportResponse {
+    /// Imports address rows; with `station`, a unit or grid code of another station is as unknown.
+    public func importAddresses(_ rows: [RegistryV1.AddressRow], station: Int64? = nil) async throws -> RegistryV1.ImportResponse {
         try await pool.transaction { tx in
             let codes = Set(rows.flatMap { [$0.unitCode.trimmingWhitespace(), $0.gridCode.trimmingWhitespace()] }.filter { !$0.isEmpty })
             var known: [String: RegistryV1.Unit] = [:]
-            for row in try await tx.query("SELECT \(unsafeRaw: UnitStore.columns) FROM registry.unit WHERE code = ANY(\(Array(codes)))") {
+            for row in try await tx.query(
+                """
+                SELECT \(unsafeRaw: UnitStore.columns) FROM registry.unit
+                WHERE code = ANY(\(Array(codes))) AND (\(station)::bigint IS NULL OR station_id = \(station))
+                """)
+            {
                 let unit = try UnitStore.decode(row)
                 known[unit.code] = unit
             }
@@ -118,11 +124,14 @@ public struct ImportStore: Sendable {
     // MARK: Look-ups for a chunk
 
     /// Place-kind units by code.
-    static func placeUnits(codes: Set<String>, on tx: PostgresTransaction) async throws -> [String: Int64] {
+    static func placeUnits(codes: Set<String>, station: Int64?, on tx: PostgresTransaction) async throws -> [String: Int64] {
         var units: [String: Int64] = [:]
         let kinds = ["community", "village", "scenic_area", "compound", "grid"]
         for row in try await tx.query(
-            "SELECT code, id FROM registry.unit WHERE code = ANY(\(Array(codes))) AND kind = ANY(\(kinds))")
+            """
+            SELECT code, id FROM registry.unit
+            WHERE code = ANY(\(Array(codes))) AND kind = ANY(\(kinds)) AND (\(station)::bigint IS NULL OR station_id = \(station))
+            """)
         {
             units[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
         }

@@ -1,3 +1,4 @@
+import FengqiaoAccess
 import FengqiaoDomain
 import FengqiaoMessages
 import FengqiaoRPC
@@ -168,13 +169,13 @@ extension RegistryHandler {
         guard request.rows.count <= ImportStore.maximumChunk else {
             throw ValidationFailure(field: "rows", "at most \(ImportStore.maximumChunk) rows a chunk")
         }
-        return try await imports.importResidents(request.rows, today: today())
+        return try await imports.importResidents(request.rows, today: today(), station: context.caller?.confinedStation)
     }
 
     public func importAddresses(_ request: RegistryV1.ImportAddressesRequest, context: ServerContext) async throws -> RegistryV1.ImportResponse {
         guard request.rows.count <= ImportStore.maximumChunk else {
             throw ValidationFailure(field: "rows", "at most \(ImportStore.maximumChunk) rows a chunk")
         }
-        return try await imports.importAddresses(request.rows)
+        return try await imports.importAddresses(request.rows, station: context.caller?.confinedStation)
     }
 }

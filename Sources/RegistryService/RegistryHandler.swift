@@ -1,3 +1,4 @@
+import FengqiaoAccess
 import FengqiaoDomain
 import FengqiaoMessages
 import FengqiaoPostgres
@@ -20,10 +21,15 @@ public struct RegistryHandler: RegistryV1.Registry.Handler {
     let chatGroups: ChatGroupStore
     let imports: ImportStore
     let statistics: StatsStore
+    let credentials: CredentialStore
+    /// The verifier the server authenticates with, told at once about revocations made here.
+    let verifier: CredentialVerifier?
     /// Today's date where the bureau works; replaceable in tests.
     let today: @Sendable () -> CalendarDate
 
-    public init(pool: PostgresPool, today: @escaping @Sendable () -> CalendarDate = { CalendarDate.todayInChina() }) {
+    public init(
+        pool: PostgresPool, verifier: CredentialVerifier? = nil, today: @escaping @Sendable () -> CalendarDate = { CalendarDate.todayInChina() }
+    ) {
         self.units = UnitStore(pool: pool)
         self.people = PersonStore(pool: pool)
         self.teams = TeamStore(pool: pool)
@@ -34,6 +40,8 @@ public struct RegistryHandler: RegistryV1.Registry.Handler {
         self.chatGroups = ChatGroupStore(pool: pool)
         self.imports = ImportStore(pool: pool)
         self.statistics = StatsStore(pool: pool)
+        self.credentials = CredentialStore(pool: pool)
+        self.verifier = verifier
         self.today = today
     }
 

@@ -25,6 +25,16 @@ struct DemoCounty: AsyncParsableCommand {
             let client = RPCClient(configuration: RPCClientConfiguration(addresses: [address]))
             return (client, RegistryV1.Registry.Client(client))
         }
+
+        /// The credential, from `$FENGQIAO_TOKEN` or the file `$FENGQIAO_TOKEN_FILE`.
+        static func token() throws -> String {
+            let environment = ProcessInfo.processInfo.environment
+            if let token = environment["FENGQIAO_TOKEN"], !token.isEmpty { return token }
+            if let path = environment["FENGQIAO_TOKEN_FILE"], let data = FileManager.default.contents(atPath: path) {
+                return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            throw ValidationError("set FENGQIAO_TOKEN or FENGQIAO_TOKEN_FILE to a county admin's credential")
+        }
     }
 
     struct Organisation: AsyncParsableCommand {
@@ -38,7 +48,7 @@ struct DemoCounty: AsyncParsableCommand {
             defer { client.close() }
             let county = CountyPlan()
             let places = PlacesPlan(county: county)
-            var loader = Loader(registry: registry)
+            var loader = Loader(registry: registry, token: try Options.token())
             try await loader.loadUnits(county)
             try await loader.loadPeople(county)
             try await loader.loadChatGroups(places)
@@ -57,7 +67,7 @@ struct DemoCounty: AsyncParsableCommand {
             defer { client.close() }
             let county = CountyPlan()
             let places = PlacesPlan(county: county)
-            var loader = Loader(registry: registry)
+            var loader = Loader(registry: registry, token: try Options.token())
             try await loader.loadUnits(county, createMissing: false)
             try await loader.loadBuildings(places)
             try await loader.loadActualUnits(places)

@@ -6,12 +6,13 @@ import FengqiaoRuntime
 /// Puts a plan into the registry through its RPCs, adding only what is not there yet.
 struct Loader {
     let registry: RegistryV1.Registry.Client
-    let options = CallOptions(timeout: .seconds(30))
+    let options: CallOptions
     var units: [String: RegistryV1.Unit] = [:]
     var report = Report()
 
-    init(registry: RegistryV1.Registry.Client) {
+    init(registry: RegistryV1.Registry.Client, token: String) {
         self.registry = registry
+        self.options = CallOptions(timeout: .seconds(30), metadata: ["authorization": "Bearer " + token])
     }
 
     func unit(_ code: String) throws -> RegistryV1.Unit {

@@ -15,6 +15,20 @@ struct ClientOptions: ParsableArguments {
     @Flag(name: .long, help: "Print machine-readable JSON instead of a table.")
     var json = false
 
+    @Option(name: .long, help: "A file holding your credential (default: $FENGQIAO_TOKEN, else the file $FENGQIAO_TOKEN_FILE).")
+    var tokenFile: String?
+
+    /// The credential to present: from `--token-file`, `$FENGQIAO_TOKEN` or `$FENGQIAO_TOKEN_FILE`, never
+    /// from an argument that `ps` would show.
+    func token() throws -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let path = tokenFile ?? (environment["FENGQIAO_TOKEN"] == nil ? environment["FENGQIAO_TOKEN_FILE"] : nil) {
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read the token file \(path)") }
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return environment["FENGQIAO_TOKEN"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
     /// The address to call.
     func address() throws -> RPCAddress {
         let text = addr ?? ProcessInfo.processInfo.environment["FENGQIAO_REGISTRY_ADDR"] ?? "127.0.0.1:7101"
@@ -25,11 +39,16 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
-    /// Call options with the timeout.
-    var callOptions: CallOptions { CallOptions(timeout: .milliseconds(Int(timeout * 1000))) }
+    /// Call options with the timeout and the credential.
+    var callOptions: CallOptions {
+        var options = CallOptions(timeout: .milliseconds(Int(timeout * 1000)))
+        if let token = try? token(), !token.isEmpty { options.metadata["authorization"] = "Bearer " + token }
+        return options
+    }
 
     /// Runs `body` with a registry client, turning an RPC failure into one line and exit status 1.
     func withRegistry<T>(_ body: (RegistryV1.Registry.Client) async throws -> T) async throws -> T {
+        _ = try token()  // an unreadable token file is a usage error, before any call
         var configuration = RPCClientConfiguration(addresses: [try address()])
         configuration.maximumAttempts = 1
         let client = RPCClient(configuration: configuration)

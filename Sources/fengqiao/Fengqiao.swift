@@ -9,7 +9,8 @@ struct Fengqiao: AsyncParsableCommand {
         commandName: "fengqiao",
         abstract: "Work with the Fengqiao suite: units, people, teams, mediators, addresses, residents, actual units and chat groups.",
         discussion: """
-            Commands call the registry at --addr (or $FENGQIAO_REGISTRY_ADDR, default 127.0.0.1:7101). \
+            Commands call the registry at --addr (or $FENGQIAO_REGISTRY_ADDR, default 127.0.0.1:7101) with the \
+            credential in $FENGQIAO_TOKEN, or in the file named by $FENGQIAO_TOKEN_FILE or --token-file. \
             Answers print as aligned tables, or as JSON with --json. A failed call prints one line \
             with its status code and exits with status 1.
             """,
@@ -17,7 +18,7 @@ struct Fengqiao: AsyncParsableCommand {
         subcommands: [
             HealthCommand.self, UnitCommand.self, PersonCommand.self, TeamCommand.self, MediatorCommand.self, AddressCommand.self,
             QRCommand.self, BuildingCommand.self, HouseholdCommand.self, ResidentCommand.self, ActualUnitCommand.self,
-            ChatGroupCommand.self, ImportCommand.self,
+            ChatGroupCommand.self, ImportCommand.self, CredentialCommand.self,
         ])
 }
 

@@ -8,13 +8,18 @@ import Testing
     /// A running registry, and how to run built executables against it.
     struct RunningRegistry {
         var port: Int
+        /// The county admin's token, from `fengqiao-registry bootstrap-admin`.
+        var adminToken: String
 
-        /// Runs a built executable with the registry's address in `FENGQIAO_REGISTRY_ADDR`.
-        func run(_ product: String, _ arguments: [String]) async throws -> CommandResult {
-            try await runCommand(BuiltProduct.path(product), arguments, environment: ["FENGQIAO_REGISTRY_ADDR": "127.0.0.1:\(port)"])
+        /// Runs a built executable with the registry's address in `FENGQIAO_REGISTRY_ADDR` and a token
+        /// (the admin's by default; `nil` for none) in `FENGQIAO_TOKEN`.
+        func run(_ product: String, _ arguments: [String], token: String?? = .none) async throws -> CommandResult {
+            var environment = ["FENGQIAO_REGISTRY_ADDR": "127.0.0.1:\(port)"]
+            if let token = token ?? adminToken { environment["FENGQIAO_TOKEN"] = token }
+            return try await runCommand(BuiltProduct.path(product), arguments, environment: environment)
         }
 
-        /// Runs the `fengqiao` CLI.
+        /// Runs the `fengqiao` CLI as the county admin.
         func cli(_ arguments: [String]) async throws -> CommandResult {
             try await run("fengqiao", arguments)
         }
@@ -24,16 +29,19 @@ import Testing
         try await withRunningRegistry { registry in try await body(registry.cli) }
     }
 
-    /// Runs `body` with a fresh registry process on a fresh database.
+    /// Runs `body` with a fresh registry process on a fresh database, and a county admin's token.
     func withRunningRegistry(_ body: (RunningRegistry) async throws -> Void) async throws {
         try await TestPostgres.withFreshDatabase { configuration in
             let url = configuration.options.map { "\($0.keyword)='\($0.value.replacingOccurrences(of: "'", with: "\\'"))'" }.joined(separator: " ")
+            let environment = ["FENGQIAO_DATABASE_URL": url, "FENGQIAO_LOG_LEVEL": "info"]
+            let bootstrap = try await runCommand(BuiltProduct.path("fengqiao-registry"), ["bootstrap-admin"], environment: environment)
+            try #require(bootstrap.status == 0, "bootstrap-admin: \(bootstrap.standardError)")
+            let token = bootstrap.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
             let registry = try ServiceProcess(
-                BuiltProduct.path("fengqiao-registry"), arguments: ["--listen", "127.0.0.1:0"],
-                environment: ["FENGQIAO_DATABASE_URL": url, "FENGQIAO_LOG_LEVEL": "info"])
+                BuiltProduct.path("fengqiao-registry"), arguments: ["--listen", "127.0.0.1:0"], environment: environment)
             do {
                 let port = try await registry.listeningPort()
-                try await body(RunningRegistry(port: port))
+                try await body(RunningRegistry(port: port, adminToken: token))
             } catch {
                 await registry.stop()
                 throw error

@@ -965,6 +965,113 @@ extension RegistryV1 {
         }
     }
 
+    /// What a credential may do; see docs/SECURITY.md for what each role may call.
+    public enum Role: ProtobufEnum {
+        /// `ROLE_UNSPECIFIED` (0).
+        case unspecified
+        /// `ROLE_COUNTY_ADMIN` (1).
+        case countyAdmin
+        /// `ROLE_STATION_ADMIN` (2).
+        case stationAdmin
+        /// `ROLE_OFFICER` (3).
+        case officer
+        /// `ROLE_MEDIATOR` (4).
+        case mediator
+        /// `ROLE_PATROL_MEMBER` (5).
+        case patrolMember
+        /// `ROLE_ANALYST` (6).
+        case analyst
+        /// `ROLE_SERVICE` (7).
+        case service
+        /// A number this build does not know, from a peer with a newer `.proto`.
+        case unrecognized(Int32)
+
+        /// The enum's full proto name.
+        public static let protoEnumName = "fengqiao.registry.v1.Role"
+
+        /// The known cases, in declaration order.
+        public static let allCases: [Role] = [
+            .unspecified,
+            .countyAdmin,
+            .stationAdmin,
+            .officer,
+            .mediator,
+            .patrolMember,
+            .analyst,
+            .service,
+        ]
+
+        /// Creates the case for `rawValue`, or `unrecognized(rawValue)` for a number the enum does not know.
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .countyAdmin
+            case 2: self = .stationAdmin
+            case 3: self = .officer
+            case 4: self = .mediator
+            case 5: self = .patrolMember
+            case 6: self = .analyst
+            case 7: self = .service
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        /// The case's number on the wire.
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: 0
+            case .countyAdmin: 1
+            case .stationAdmin: 2
+            case .officer: 3
+            case .mediator: 4
+            case .patrolMember: 5
+            case .analyst: 6
+            case .service: 7
+            case .unrecognized(let value): value
+            }
+        }
+
+        /// The value's name without the enum's prefix, in lower case (`UNIT_KIND_POLICE_ROOM` → `police_room`),
+        /// for storage and command lines; `nil` for a number this build does not know.
+        public var shortName: String? {
+            switch self {
+            case .unspecified: "unspecified"
+            case .countyAdmin: "county_admin"
+            case .stationAdmin: "station_admin"
+            case .officer: "officer"
+            case .mediator: "mediator"
+            case .patrolMember: "patrol_member"
+            case .analyst: "analyst"
+            case .service: "service"
+            case .unrecognized: nil
+            }
+        }
+
+        /// The case whose `shortName` is `shortName`, or `nil`.
+        public init?(shortName: String) {
+            switch shortName {
+            case "unspecified": self = .unspecified
+            case "county_admin": self = .countyAdmin
+            case "station_admin": self = .stationAdmin
+            case "officer": self = .officer
+            case "mediator": self = .mediator
+            case "patrol_member": self = .patrolMember
+            case "analyst": self = .analyst
+            case "service": self = .service
+            default: return nil
+            }
+        }
+
+        /// Cases are equal when their numbers are: `.unrecognized(n)` equals the known case numbered `n`.
+        public static func == (lhs: Self, rhs: Self) -> Bool {
+            lhs.rawValue == rhs.rawValue
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(rawValue)
+        }
+    }
+
     /// An organisation unit.
     public struct Unit: Sendable, Hashable {
         /// The field `id` (1).
@@ -3110,12 +3217,209 @@ extension RegistryV1 {
         }
     }
 
+    /// A credential as the registry keeps it: never the token.
+    public struct Credential: Sendable, Hashable {
+        /// The field `id` (1).
+        public var id: Int64 = 0
+
+        /// The field `role` (2).
+        public var role: RegistryV1.Role = .unspecified
+
+        /// The station (its unit id) of a station role; 0 for county roles.
+        public var stationID: Int64 = 0
+
+        /// The person it was issued to; 0 for a service.
+        public var personID: Int64 = 0
+
+        /// The service it was issued to (`mediation`, …); empty for a person.
+        public var serviceName: String = ""
+
+        /// A note for people managing credentials, up to 100 characters.
+        public var label: String = ""
+
+        /// The field `issued_at_ms` (7).
+        public var issuedAtMs: Int64 = 0
+
+        /// The credential that issued this one; 0 for the bootstrap admin.
+        public var issuedBy: Int64 = 0
+
+        /// 0 for a credential that does not expire.
+        public var expiresAtMs: Int64 = 0
+
+        /// 0 while it is valid.
+        public var revokedAtMs: Int64 = 0
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            id: Int64 = 0,
+            role: RegistryV1.Role = .unspecified,
+            stationID: Int64 = 0,
+            personID: Int64 = 0,
+            serviceName: String = "",
+            label: String = "",
+            issuedAtMs: Int64 = 0,
+            issuedBy: Int64 = 0,
+            expiresAtMs: Int64 = 0,
+            revokedAtMs: Int64 = 0
+        ) {
+            self.id = id
+            self.role = role
+            self.stationID = stationID
+            self.personID = personID
+            self.serviceName = serviceName
+            self.label = label
+            self.issuedAtMs = issuedAtMs
+            self.issuedBy = issuedBy
+            self.expiresAtMs = expiresAtMs
+            self.revokedAtMs = revokedAtMs
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.IssueCredentialRequest`.
+    public struct IssueCredentialRequest: Sendable, Hashable {
+        /// The field `role` (1).
+        public var role: RegistryV1.Role = .unspecified
+
+        /// Required for station roles (station admin, officer, mediator, patrol member).
+        public var stationID: Int64 = 0
+
+        /// The person, for every role but `service`; an active person of the station.
+        public var personID: Int64 = 0
+
+        /// For the `service` role: the service's name, letters, digits, `-` and `_`.
+        public var serviceName: String = ""
+
+        /// The field `label` (5).
+        public var label: String = ""
+
+        /// Days until it expires, 1-3650; 0 means 90.
+        public var validDays: Int32 = 0
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            role: RegistryV1.Role = .unspecified,
+            stationID: Int64 = 0,
+            personID: Int64 = 0,
+            serviceName: String = "",
+            label: String = "",
+            validDays: Int32 = 0
+        ) {
+            self.role = role
+            self.stationID = stationID
+            self.personID = personID
+            self.serviceName = serviceName
+            self.label = label
+            self.validDays = validDays
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.IssuedCredential`.
+    public struct IssuedCredential: Sendable, Hashable {
+        /// The field `credential` (1).
+        public var credential: RegistryV1.Credential?
+
+        /// `fq_<id>_<secret>`: shown once, stored nowhere.
+        public var token: String = ""
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            credential: RegistryV1.Credential? = nil,
+            token: String = ""
+        ) {
+            self.credential = credential
+            self.token = token
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.RevokeCredentialRequest`.
+    public struct RevokeCredentialRequest: Sendable, Hashable {
+        /// The field `id` (1).
+        public var id: Int64 = 0
+
+        /// Why, up to 500 characters.
+        public var reason: String = ""
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            id: Int64 = 0,
+            reason: String = ""
+        ) {
+            self.id = id
+            self.reason = reason
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.ListCredentialsRequest`.
+    public struct ListCredentialsRequest: Sendable, Hashable {
+        /// Credentials of this station; 0 for every credential the caller may see.
+        public var stationID: Int64 = 0
+
+        /// Include revoked and expired credentials.
+        public var includeInactive: Bool = false
+
+        /// The field `page` (3).
+        public var page: CommonV1.PageRequest?
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            stationID: Int64 = 0,
+            includeInactive: Bool = false,
+            page: CommonV1.PageRequest? = nil
+        ) {
+            self.stationID = stationID
+            self.includeInactive = includeInactive
+            self.page = page
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.ListCredentialsResponse`.
+    public struct ListCredentialsResponse: Sendable, Hashable {
+        /// The field `credentials` (1).
+        public var credentials: [RegistryV1.Credential] = []
+
+        /// The field `page` (2).
+        public var page: CommonV1.PageResponse?
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            credentials: [RegistryV1.Credential] = [],
+            page: CommonV1.PageResponse? = nil
+        ) {
+            self.credentials = credentials
+            self.page = page
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.WhoAmIRequest`.
+    public struct WhoAmIRequest: Sendable, Hashable {
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+    }
+
     /// The registry's calls. Errors: NOT_FOUND names the field whose reference is unknown;
     /// ALREADY_EXISTS names the field whose value is taken (a unit code, a QR plate code);
     /// INVALID_ARGUMENT carries one field violation per bad field; FAILED_PRECONDITION names the rule
     /// (a cycle, a parent of the wrong kind, a deactivated person).
     ///
-    /// Method paths: `/fengqiao.registry.v1.Registry/CreateUnit`, `/fengqiao.registry.v1.Registry/GetUnit`, `/fengqiao.registry.v1.Registry/UpdateUnit`, `/fengqiao.registry.v1.Registry/ListUnits`, `/fengqiao.registry.v1.Registry/GetUnitHistory`, `/fengqiao.registry.v1.Registry/GetUnitStats`, `/fengqiao.registry.v1.Registry/RegisterPerson`, `/fengqiao.registry.v1.Registry/GetPerson`, `/fengqiao.registry.v1.Registry/UpdatePerson`, `/fengqiao.registry.v1.Registry/DeactivatePerson`, `/fengqiao.registry.v1.Registry/ListPeople`, `/fengqiao.registry.v1.Registry/CreateTeam`, `/fengqiao.registry.v1.Registry/ListTeams`, `/fengqiao.registry.v1.Registry/AddTeamMember`, `/fengqiao.registry.v1.Registry/RemoveTeamMember`, `/fengqiao.registry.v1.Registry/ListTeamMembers`, `/fengqiao.registry.v1.Registry/SetMediatorProfile`, `/fengqiao.registry.v1.Registry/GetMediatorCandidates`, `/fengqiao.registry.v1.Registry/ReportMediatorLoad`, `/fengqiao.registry.v1.Registry/CreateAddress`, `/fengqiao.registry.v1.Registry/ResolveQrPlate`, `/fengqiao.registry.v1.Registry/ListAddresses`, `/fengqiao.registry.v1.Registry/CreateBuilding`, `/fengqiao.registry.v1.Registry/ListBuildings`, `/fengqiao.registry.v1.Registry/CreateHousehold`, `/fengqiao.registry.v1.Registry/GetFloorPlan`, `/fengqiao.registry.v1.Registry/RegisterResident`, `/fengqiao.registry.v1.Registry/MoveOutResident`, `/fengqiao.registry.v1.Registry/ListResidents`, `/fengqiao.registry.v1.Registry/CreateActualUnit`, `/fengqiao.registry.v1.Registry/ListActualUnits`, `/fengqiao.registry.v1.Registry/CreateChatGroup`, `/fengqiao.registry.v1.Registry/RecordChatGroupActivity`, `/fengqiao.registry.v1.Registry/ListChatGroups`, `/fengqiao.registry.v1.Registry/ImportResidents`, `/fengqiao.registry.v1.Registry/ImportAddresses`.
+    /// Method paths: `/fengqiao.registry.v1.Registry/CreateUnit`, `/fengqiao.registry.v1.Registry/GetUnit`, `/fengqiao.registry.v1.Registry/UpdateUnit`, `/fengqiao.registry.v1.Registry/ListUnits`, `/fengqiao.registry.v1.Registry/GetUnitHistory`, `/fengqiao.registry.v1.Registry/GetUnitStats`, `/fengqiao.registry.v1.Registry/RegisterPerson`, `/fengqiao.registry.v1.Registry/GetPerson`, `/fengqiao.registry.v1.Registry/UpdatePerson`, `/fengqiao.registry.v1.Registry/DeactivatePerson`, `/fengqiao.registry.v1.Registry/ListPeople`, `/fengqiao.registry.v1.Registry/CreateTeam`, `/fengqiao.registry.v1.Registry/ListTeams`, `/fengqiao.registry.v1.Registry/AddTeamMember`, `/fengqiao.registry.v1.Registry/RemoveTeamMember`, `/fengqiao.registry.v1.Registry/ListTeamMembers`, `/fengqiao.registry.v1.Registry/SetMediatorProfile`, `/fengqiao.registry.v1.Registry/GetMediatorCandidates`, `/fengqiao.registry.v1.Registry/ReportMediatorLoad`, `/fengqiao.registry.v1.Registry/CreateAddress`, `/fengqiao.registry.v1.Registry/ResolveQrPlate`, `/fengqiao.registry.v1.Registry/ListAddresses`, `/fengqiao.registry.v1.Registry/CreateBuilding`, `/fengqiao.registry.v1.Registry/ListBuildings`, `/fengqiao.registry.v1.Registry/CreateHousehold`, `/fengqiao.registry.v1.Registry/GetFloorPlan`, `/fengqiao.registry.v1.Registry/RegisterResident`, `/fengqiao.registry.v1.Registry/MoveOutResident`, `/fengqiao.registry.v1.Registry/ListResidents`, `/fengqiao.registry.v1.Registry/CreateActualUnit`, `/fengqiao.registry.v1.Registry/ListActualUnits`, `/fengqiao.registry.v1.Registry/CreateChatGroup`, `/fengqiao.registry.v1.Registry/RecordChatGroupActivity`, `/fengqiao.registry.v1.Registry/ListChatGroups`, `/fengqiao.registry.v1.Registry/ImportResidents`, `/fengqiao.registry.v1.Registry/ImportAddresses`, `/fengqiao.registry.v1.Registry/IssueCredential`, `/fengqiao.registry.v1.Registry/RevokeCredential`, `/fengqiao.registry.v1.Registry/ListCredentials`, `/fengqiao.registry.v1.Registry/WhoAmI`.
     public enum Registry {
         /// The service's full proto name.
         public static let serviceName = "fengqiao.registry.v1.Registry"
@@ -3375,6 +3679,35 @@ extension RegistryV1 {
             isServerStreaming: false
         )
 
+        /// Issues a credential to a person (with a role and, for station roles, a station) or to a
+        /// service. The answer holds the token, shown this once; the registry keeps only its hash.
+        public static let issueCredential = ProtobufMethod<RegistryV1.IssueCredentialRequest, RegistryV1.IssuedCredential>(
+            serviceName: serviceName,
+            name: "IssueCredential",
+            isServerStreaming: false
+        )
+
+        /// Revokes a credential; every service refuses it within 30 seconds.
+        public static let revokeCredential = ProtobufMethod<RegistryV1.RevokeCredentialRequest, RegistryV1.Credential>(
+            serviceName: serviceName,
+            name: "RevokeCredential",
+            isServerStreaming: false
+        )
+
+        /// Lists credentials (never their tokens), by station, with paging.
+        public static let listCredentials = ProtobufMethod<RegistryV1.ListCredentialsRequest, RegistryV1.ListCredentialsResponse>(
+            serviceName: serviceName,
+            name: "ListCredentials",
+            isServerStreaming: false
+        )
+
+        /// Who the credential presented with this call is.
+        public static let whoAmI = ProtobufMethod<RegistryV1.WhoAmIRequest, RegistryV1.Credential>(
+            serviceName: serviceName,
+            name: "WhoAmI",
+            isServerStreaming: false
+        )
+
         /// The service's methods, in the order the `.proto` file declares them.
         public static let methods: [ProtobufMethodInfo] = [
             createUnit.info,
@@ -3413,6 +3746,10 @@ extension RegistryV1 {
             listChatGroups.info,
             importResidents.info,
             importAddresses.info,
+            issueCredential.info,
+            revokeCredential.info,
+            listCredentials.info,
+            whoAmI.info,
         ]
 
         /// The service and its methods.
@@ -3640,6 +3977,31 @@ extension RegistryV1 {
                 _ request: RegistryV1.ImportAddressesRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ImportResponse
+
+            /// Issues a credential to a person (with a role and, for station roles, a station) or to a
+            /// service. The answer holds the token, shown this once; the registry keeps only its hash.
+            func issueCredential(
+                _ request: RegistryV1.IssueCredentialRequest,
+                context: ServerContext
+            ) async throws -> RegistryV1.IssuedCredential
+
+            /// Revokes a credential; every service refuses it within 30 seconds.
+            func revokeCredential(
+                _ request: RegistryV1.RevokeCredentialRequest,
+                context: ServerContext
+            ) async throws -> RegistryV1.Credential
+
+            /// Lists credentials (never their tokens), by station, with paging.
+            func listCredentials(
+                _ request: RegistryV1.ListCredentialsRequest,
+                context: ServerContext
+            ) async throws -> RegistryV1.ListCredentialsResponse
+
+            /// Who the credential presented with this call is.
+            func whoAmI(
+                _ request: RegistryV1.WhoAmIRequest,
+                context: ServerContext
+            ) async throws -> RegistryV1.Credential
         }
 
         /// A typed client of `fengqiao.registry.v1.Registry`, over an `RPCClient`.
@@ -4014,6 +4376,47 @@ extension RegistryV1 {
             ) async throws -> RegistryV1.ImportResponse {
                 try await client.unary(Registry.importAddresses, request, options: options)
             }
+
+            /// Issues a credential to a person (with a role and, for station roles, a station) or to a
+            /// service. The answer holds the token, shown this once; the registry keeps only its hash.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func issueCredential(
+                _ request: RegistryV1.IssueCredentialRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> RegistryV1.IssuedCredential {
+                try await client.unary(Registry.issueCredential, request, options: options)
+            }
+
+            /// Revokes a credential; every service refuses it within 30 seconds.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func revokeCredential(
+                _ request: RegistryV1.RevokeCredentialRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> RegistryV1.Credential {
+                try await client.unary(Registry.revokeCredential, request, options: options)
+            }
+
+            /// Lists credentials (never their tokens), by station, with paging.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func listCredentials(
+                _ request: RegistryV1.ListCredentialsRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> RegistryV1.ListCredentialsResponse {
+                try await client.unary(Registry.listCredentials, request, options: options)
+            }
+
+            /// Who the credential presented with this call is.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func whoAmI(
+                _ request: RegistryV1.WhoAmIRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> RegistryV1.Credential {
+                try await client.unary(Registry.whoAmI, request, options: options)
+            }
         }
     }
 }
@@ -4131,6 +4534,18 @@ extension RegistryV1.Registry.Handler {
         }
         router.register(RegistryV1.Registry.importAddresses) { request, context in
             try await self.importAddresses(request, context: context)
+        }
+        router.register(RegistryV1.Registry.issueCredential) { request, context in
+            try await self.issueCredential(request, context: context)
+        }
+        router.register(RegistryV1.Registry.revokeCredential) { request, context in
+            try await self.revokeCredential(request, context: context)
+        }
+        router.register(RegistryV1.Registry.listCredentials) { request, context in
+            try await self.listCredentials(request, context: context)
+        }
+        router.register(RegistryV1.Registry.whoAmI) { request, context in
+            try await self.whoAmI(request, context: context)
         }
     }
 }
@@ -6483,5 +6898,227 @@ extension RegistryV1.ImportResponse: ProtobufMessage {
         self.imported = c.imported
         self.duplicates = c.duplicates
         self.rejected = try ProtobufRuntime.array(c.rejected, count: c.n_rejected) { try ProtobufRuntime.message(RegistryV1.RejectedRow.self, at: $0, field: "rejected", of: Self.protoMessageName) }
+    }
+}
+
+extension RegistryV1.Credential: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.Credential"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__Credential()
+        fengqiao__registry__v1__credential__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__Credential.self)
+        fengqiao__registry__v1__credential__init(c)
+        c.pointee.id = self.id
+        c.pointee.role = Fengqiao__Registry__V1__Role(rawValue: .init(truncatingIfNeeded: self.role.rawValue))
+        c.pointee.station_id = self.stationID
+        c.pointee.person_id = self.personID
+        if !self.serviceName.isEmpty {
+            c.pointee.service_name = arena.string(self.serviceName)
+        }
+        if !self.label.isEmpty {
+            c.pointee.label = arena.string(self.label)
+        }
+        c.pointee.issued_at_ms = self.issuedAtMs
+        c.pointee.issued_by = self.issuedBy
+        c.pointee.expires_at_ms = self.expiresAtMs
+        c.pointee.revoked_at_ms = self.revokedAtMs
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__Credential.self).pointee
+        self.id = c.id
+        self.role = RegistryV1.Role(rawValue: Int32(truncatingIfNeeded: c.role.rawValue))
+        self.stationID = c.station_id
+        self.personID = c.person_id
+        self.serviceName = try ProtobufRuntime.string(c.service_name, field: "service_name", of: Self.protoMessageName)
+        self.label = try ProtobufRuntime.string(c.label, field: "label", of: Self.protoMessageName)
+        self.issuedAtMs = c.issued_at_ms
+        self.issuedBy = c.issued_by
+        self.expiresAtMs = c.expires_at_ms
+        self.revokedAtMs = c.revoked_at_ms
+    }
+}
+
+extension RegistryV1.IssueCredentialRequest: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.IssueCredentialRequest"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__IssueCredentialRequest()
+        fengqiao__registry__v1__issue_credential_request__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__IssueCredentialRequest.self)
+        fengqiao__registry__v1__issue_credential_request__init(c)
+        c.pointee.role = Fengqiao__Registry__V1__Role(rawValue: .init(truncatingIfNeeded: self.role.rawValue))
+        c.pointee.station_id = self.stationID
+        c.pointee.person_id = self.personID
+        if !self.serviceName.isEmpty {
+            c.pointee.service_name = arena.string(self.serviceName)
+        }
+        if !self.label.isEmpty {
+            c.pointee.label = arena.string(self.label)
+        }
+        c.pointee.valid_days = self.validDays
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__IssueCredentialRequest.self).pointee
+        self.role = RegistryV1.Role(rawValue: Int32(truncatingIfNeeded: c.role.rawValue))
+        self.stationID = c.station_id
+        self.personID = c.person_id
+        self.serviceName = try ProtobufRuntime.string(c.service_name, field: "service_name", of: Self.protoMessageName)
+        self.label = try ProtobufRuntime.string(c.label, field: "label", of: Self.protoMessageName)
+        self.validDays = c.valid_days
+    }
+}
+
+extension RegistryV1.IssuedCredential: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.IssuedCredential"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__IssuedCredential()
+        fengqiao__registry__v1__issued_credential__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__IssuedCredential.self)
+        fengqiao__registry__v1__issued_credential__init(c)
+        if let value = self.credential {
+            c.pointee.credential = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Registry__V1__Credential.self)
+        }
+        if !self.token.isEmpty {
+            c.pointee.token = arena.string(self.token)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__IssuedCredential.self).pointee
+        self.credential = try c.credential.map { try RegistryV1.Credential(_protobufUnpacked: UnsafeRawPointer($0)) }
+        self.token = try ProtobufRuntime.string(c.token, field: "token", of: Self.protoMessageName)
+    }
+}
+
+extension RegistryV1.RevokeCredentialRequest: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.RevokeCredentialRequest"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__RevokeCredentialRequest()
+        fengqiao__registry__v1__revoke_credential_request__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__RevokeCredentialRequest.self)
+        fengqiao__registry__v1__revoke_credential_request__init(c)
+        c.pointee.id = self.id
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.string(self.reason)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__RevokeCredentialRequest.self).pointee
+        self.id = c.id
+        self.reason = try ProtobufRuntime.string(c.reason, field: "reason", of: Self.protoMessageName)
+    }
+}
+
+extension RegistryV1.ListCredentialsRequest: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.ListCredentialsRequest"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__ListCredentialsRequest()
+        fengqiao__registry__v1__list_credentials_request__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__ListCredentialsRequest.self)
+        fengqiao__registry__v1__list_credentials_request__init(c)
+        c.pointee.station_id = self.stationID
+        c.pointee.include_inactive = self.includeInactive ? 1 : 0
+        if let value = self.page {
+            c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageRequest.self)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__ListCredentialsRequest.self).pointee
+        self.stationID = c.station_id
+        self.includeInactive = c.include_inactive != 0
+        self.page = try c.page.map { try CommonV1.PageRequest(_protobufUnpacked: UnsafeRawPointer($0)) }
+    }
+}
+
+extension RegistryV1.ListCredentialsResponse: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.ListCredentialsResponse"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__ListCredentialsResponse()
+        fengqiao__registry__v1__list_credentials_response__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__ListCredentialsResponse.self)
+        fengqiao__registry__v1__list_credentials_response__init(c)
+        c.pointee.n_credentials = self.credentials.count
+        c.pointee.credentials = arena.array(self.credentials) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Registry__V1__Credential.self) as UnsafeMutablePointer<Fengqiao__Registry__V1__Credential>? }
+        if let value = self.page {
+            c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageResponse.self)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__ListCredentialsResponse.self).pointee
+        self.credentials = try ProtobufRuntime.array(c.credentials, count: c.n_credentials) { try ProtobufRuntime.message(RegistryV1.Credential.self, at: $0, field: "credentials", of: Self.protoMessageName) }
+        self.page = try c.page.map { try CommonV1.PageResponse(_protobufUnpacked: UnsafeRawPointer($0)) }
+    }
+}
+
+extension RegistryV1.WhoAmIRequest: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.WhoAmIRequest"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__WhoAmIRequest()
+        fengqiao__registry__v1__who_am_irequest__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__WhoAmIRequest.self)
+        fengqiao__registry__v1__who_am_irequest__init(c)
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
     }
 }

@@ -3158,6 +3158,321 @@ void   fengqiao__registry__v1__import_response__free_unpacked
   assert(message->base.descriptor == &fengqiao__registry__v1__import_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   fengqiao__registry__v1__credential__init
+                     (Fengqiao__Registry__V1__Credential         *message)
+{
+  static const Fengqiao__Registry__V1__Credential init_value = FENGQIAO__REGISTRY__V1__CREDENTIAL__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__credential__get_packed_size
+                     (const Fengqiao__Registry__V1__Credential *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__credential__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__credential__pack
+                     (const Fengqiao__Registry__V1__Credential *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__credential__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__credential__pack_to_buffer
+                     (const Fengqiao__Registry__V1__Credential *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__credential__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__Credential *
+       fengqiao__registry__v1__credential__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__Credential *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__credential__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__credential__free_unpacked
+                     (Fengqiao__Registry__V1__Credential *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__credential__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__issue_credential_request__init
+                     (Fengqiao__Registry__V1__IssueCredentialRequest         *message)
+{
+  static const Fengqiao__Registry__V1__IssueCredentialRequest init_value = FENGQIAO__REGISTRY__V1__ISSUE_CREDENTIAL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__issue_credential_request__get_packed_size
+                     (const Fengqiao__Registry__V1__IssueCredentialRequest *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__issue_credential_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__issue_credential_request__pack
+                     (const Fengqiao__Registry__V1__IssueCredentialRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__issue_credential_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__issue_credential_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__IssueCredentialRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__issue_credential_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__IssueCredentialRequest *
+       fengqiao__registry__v1__issue_credential_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__IssueCredentialRequest *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__issue_credential_request__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__issue_credential_request__free_unpacked
+                     (Fengqiao__Registry__V1__IssueCredentialRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__issue_credential_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__issued_credential__init
+                     (Fengqiao__Registry__V1__IssuedCredential         *message)
+{
+  static const Fengqiao__Registry__V1__IssuedCredential init_value = FENGQIAO__REGISTRY__V1__ISSUED_CREDENTIAL__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__issued_credential__get_packed_size
+                     (const Fengqiao__Registry__V1__IssuedCredential *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__issued_credential__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__issued_credential__pack
+                     (const Fengqiao__Registry__V1__IssuedCredential *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__issued_credential__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__issued_credential__pack_to_buffer
+                     (const Fengqiao__Registry__V1__IssuedCredential *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__issued_credential__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__IssuedCredential *
+       fengqiao__registry__v1__issued_credential__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__IssuedCredential *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__issued_credential__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__issued_credential__free_unpacked
+                     (Fengqiao__Registry__V1__IssuedCredential *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__issued_credential__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__revoke_credential_request__init
+                     (Fengqiao__Registry__V1__RevokeCredentialRequest         *message)
+{
+  static const Fengqiao__Registry__V1__RevokeCredentialRequest init_value = FENGQIAO__REGISTRY__V1__REVOKE_CREDENTIAL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__revoke_credential_request__get_packed_size
+                     (const Fengqiao__Registry__V1__RevokeCredentialRequest *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__revoke_credential_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__revoke_credential_request__pack
+                     (const Fengqiao__Registry__V1__RevokeCredentialRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__revoke_credential_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__revoke_credential_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__RevokeCredentialRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__revoke_credential_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__RevokeCredentialRequest *
+       fengqiao__registry__v1__revoke_credential_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__RevokeCredentialRequest *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__revoke_credential_request__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__revoke_credential_request__free_unpacked
+                     (Fengqiao__Registry__V1__RevokeCredentialRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__revoke_credential_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__list_credentials_request__init
+                     (Fengqiao__Registry__V1__ListCredentialsRequest         *message)
+{
+  static const Fengqiao__Registry__V1__ListCredentialsRequest init_value = FENGQIAO__REGISTRY__V1__LIST_CREDENTIALS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__list_credentials_request__get_packed_size
+                     (const Fengqiao__Registry__V1__ListCredentialsRequest *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_credentials_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__list_credentials_request__pack
+                     (const Fengqiao__Registry__V1__ListCredentialsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_credentials_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__list_credentials_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListCredentialsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_credentials_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__ListCredentialsRequest *
+       fengqiao__registry__v1__list_credentials_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__ListCredentialsRequest *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__list_credentials_request__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__list_credentials_request__free_unpacked
+                     (Fengqiao__Registry__V1__ListCredentialsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_credentials_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__list_credentials_response__init
+                     (Fengqiao__Registry__V1__ListCredentialsResponse         *message)
+{
+  static const Fengqiao__Registry__V1__ListCredentialsResponse init_value = FENGQIAO__REGISTRY__V1__LIST_CREDENTIALS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__list_credentials_response__get_packed_size
+                     (const Fengqiao__Registry__V1__ListCredentialsResponse *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_credentials_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__list_credentials_response__pack
+                     (const Fengqiao__Registry__V1__ListCredentialsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_credentials_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__list_credentials_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListCredentialsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_credentials_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__ListCredentialsResponse *
+       fengqiao__registry__v1__list_credentials_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__ListCredentialsResponse *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__list_credentials_response__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__list_credentials_response__free_unpacked
+                     (Fengqiao__Registry__V1__ListCredentialsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_credentials_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__who_am_irequest__init
+                     (Fengqiao__Registry__V1__WhoAmIRequest         *message)
+{
+  static const Fengqiao__Registry__V1__WhoAmIRequest init_value = FENGQIAO__REGISTRY__V1__WHO_AM_IREQUEST__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__who_am_irequest__get_packed_size
+                     (const Fengqiao__Registry__V1__WhoAmIRequest *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__who_am_irequest__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__who_am_irequest__pack
+                     (const Fengqiao__Registry__V1__WhoAmIRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__who_am_irequest__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__who_am_irequest__pack_to_buffer
+                     (const Fengqiao__Registry__V1__WhoAmIRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__who_am_irequest__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__WhoAmIRequest *
+       fengqiao__registry__v1__who_am_irequest__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__WhoAmIRequest *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__who_am_irequest__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__who_am_irequest__free_unpacked
+                     (Fengqiao__Registry__V1__WhoAmIRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__who_am_irequest__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor fengqiao__registry__v1__unit__field_descriptors[9] =
 {
   {
@@ -8483,6 +8798,499 @@ const ProtobufCMessageDescriptor fengqiao__registry__v1__import_response__descri
   (ProtobufCMessageInit) fengqiao__registry__v1__import_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__credential__field_descriptors[10] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__Credential, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "role",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__Credential, role),
+    &fengqiao__registry__v1__role__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "station_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__Credential, station_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "person_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__Credential, person_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "service_name",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__Credential, service_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "label",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__Credential, label),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "issued_at_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__Credential, issued_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "issued_by",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__Credential, issued_by),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "expires_at_ms",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__Credential, expires_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "revoked_at_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__Credential, revoked_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__credential__field_indices_by_name[] = {
+  8,   /* field[8] = expires_at_ms */
+  0,   /* field[0] = id */
+  6,   /* field[6] = issued_at_ms */
+  7,   /* field[7] = issued_by */
+  5,   /* field[5] = label */
+  3,   /* field[3] = person_id */
+  9,   /* field[9] = revoked_at_ms */
+  1,   /* field[1] = role */
+  4,   /* field[4] = service_name */
+  2,   /* field[2] = station_id */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__credential__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__credential__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.Credential",
+  "Credential",
+  "Fengqiao__Registry__V1__Credential",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__Credential),
+  10,
+  fengqiao__registry__v1__credential__field_descriptors,
+  fengqiao__registry__v1__credential__field_indices_by_name,
+  1,  fengqiao__registry__v1__credential__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__credential__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__issue_credential_request__field_descriptors[6] =
+{
+  {
+    "role",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__IssueCredentialRequest, role),
+    &fengqiao__registry__v1__role__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "station_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__IssueCredentialRequest, station_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "person_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__IssueCredentialRequest, person_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "service_name",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__IssueCredentialRequest, service_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "label",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__IssueCredentialRequest, label),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "valid_days",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__IssueCredentialRequest, valid_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__issue_credential_request__field_indices_by_name[] = {
+  4,   /* field[4] = label */
+  2,   /* field[2] = person_id */
+  0,   /* field[0] = role */
+  3,   /* field[3] = service_name */
+  1,   /* field[1] = station_id */
+  5,   /* field[5] = valid_days */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__issue_credential_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__issue_credential_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.IssueCredentialRequest",
+  "IssueCredentialRequest",
+  "Fengqiao__Registry__V1__IssueCredentialRequest",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__IssueCredentialRequest),
+  6,
+  fengqiao__registry__v1__issue_credential_request__field_descriptors,
+  fengqiao__registry__v1__issue_credential_request__field_indices_by_name,
+  1,  fengqiao__registry__v1__issue_credential_request__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__issue_credential_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__issued_credential__field_descriptors[2] =
+{
+  {
+    "credential",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__IssuedCredential, credential),
+    &fengqiao__registry__v1__credential__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__IssuedCredential, token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__issued_credential__field_indices_by_name[] = {
+  0,   /* field[0] = credential */
+  1,   /* field[1] = token */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__issued_credential__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__issued_credential__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.IssuedCredential",
+  "IssuedCredential",
+  "Fengqiao__Registry__V1__IssuedCredential",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__IssuedCredential),
+  2,
+  fengqiao__registry__v1__issued_credential__field_descriptors,
+  fengqiao__registry__v1__issued_credential__field_indices_by_name,
+  1,  fengqiao__registry__v1__issued_credential__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__issued_credential__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__revoke_credential_request__field_descriptors[2] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__RevokeCredentialRequest, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__RevokeCredentialRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__revoke_credential_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+  1,   /* field[1] = reason */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__revoke_credential_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__revoke_credential_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.RevokeCredentialRequest",
+  "RevokeCredentialRequest",
+  "Fengqiao__Registry__V1__RevokeCredentialRequest",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__RevokeCredentialRequest),
+  2,
+  fengqiao__registry__v1__revoke_credential_request__field_descriptors,
+  fengqiao__registry__v1__revoke_credential_request__field_indices_by_name,
+  1,  fengqiao__registry__v1__revoke_credential_request__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__revoke_credential_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_credentials_request__field_descriptors[3] =
+{
+  {
+    "station_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListCredentialsRequest, station_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "include_inactive",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListCredentialsRequest, include_inactive),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListCredentialsRequest, page),
+    &fengqiao__common__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__list_credentials_request__field_indices_by_name[] = {
+  1,   /* field[1] = include_inactive */
+  2,   /* field[2] = page */
+  0,   /* field[0] = station_id */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__list_credentials_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__list_credentials_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.ListCredentialsRequest",
+  "ListCredentialsRequest",
+  "Fengqiao__Registry__V1__ListCredentialsRequest",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__ListCredentialsRequest),
+  3,
+  fengqiao__registry__v1__list_credentials_request__field_descriptors,
+  fengqiao__registry__v1__list_credentials_request__field_indices_by_name,
+  1,  fengqiao__registry__v1__list_credentials_request__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__list_credentials_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_credentials_response__field_descriptors[2] =
+{
+  {
+    "credentials",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Fengqiao__Registry__V1__ListCredentialsResponse, n_credentials),
+    offsetof(Fengqiao__Registry__V1__ListCredentialsResponse, credentials),
+    &fengqiao__registry__v1__credential__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListCredentialsResponse, page),
+    &fengqiao__common__v1__page_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__list_credentials_response__field_indices_by_name[] = {
+  0,   /* field[0] = credentials */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__list_credentials_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__list_credentials_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.ListCredentialsResponse",
+  "ListCredentialsResponse",
+  "Fengqiao__Registry__V1__ListCredentialsResponse",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__ListCredentialsResponse),
+  2,
+  fengqiao__registry__v1__list_credentials_response__field_descriptors,
+  fengqiao__registry__v1__list_credentials_response__field_indices_by_name,
+  1,  fengqiao__registry__v1__list_credentials_response__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__list_credentials_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define fengqiao__registry__v1__who_am_irequest__field_descriptors NULL
+#define fengqiao__registry__v1__who_am_irequest__field_indices_by_name NULL
+#define fengqiao__registry__v1__who_am_irequest__number_ranges NULL
+const ProtobufCMessageDescriptor fengqiao__registry__v1__who_am_irequest__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.WhoAmIRequest",
+  "WhoAmIRequest",
+  "Fengqiao__Registry__V1__WhoAmIRequest",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__WhoAmIRequest),
+  0,
+  fengqiao__registry__v1__who_am_irequest__field_descriptors,
+  fengqiao__registry__v1__who_am_irequest__field_indices_by_name,
+  0,  fengqiao__registry__v1__who_am_irequest__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__who_am_irequest__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue fengqiao__registry__v1__unit_kind__enum_values_by_number[10] =
 {
   { "UNIT_KIND_UNSPECIFIED", "FENGQIAO__REGISTRY__V1__UNIT_KIND__UNIT_KIND_UNSPECIFIED", 0 },
@@ -8841,7 +9649,47 @@ const ProtobufCEnumDescriptor fengqiao__registry__v1__chat_group_kind__descripto
   fengqiao__registry__v1__chat_group_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_descriptors[36] =
+static const ProtobufCEnumValue fengqiao__registry__v1__role__enum_values_by_number[8] =
+{
+  { "ROLE_UNSPECIFIED", "FENGQIAO__REGISTRY__V1__ROLE__ROLE_UNSPECIFIED", 0 },
+  { "ROLE_COUNTY_ADMIN", "FENGQIAO__REGISTRY__V1__ROLE__ROLE_COUNTY_ADMIN", 1 },
+  { "ROLE_STATION_ADMIN", "FENGQIAO__REGISTRY__V1__ROLE__ROLE_STATION_ADMIN", 2 },
+  { "ROLE_OFFICER", "FENGQIAO__REGISTRY__V1__ROLE__ROLE_OFFICER", 3 },
+  { "ROLE_MEDIATOR", "FENGQIAO__REGISTRY__V1__ROLE__ROLE_MEDIATOR", 4 },
+  { "ROLE_PATROL_MEMBER", "FENGQIAO__REGISTRY__V1__ROLE__ROLE_PATROL_MEMBER", 5 },
+  { "ROLE_ANALYST", "FENGQIAO__REGISTRY__V1__ROLE__ROLE_ANALYST", 6 },
+  { "ROLE_SERVICE", "FENGQIAO__REGISTRY__V1__ROLE__ROLE_SERVICE", 7 },
+};
+static const ProtobufCIntRange fengqiao__registry__v1__role__value_ranges[] = {
+{0, 0},{0, 8}
+};
+static const ProtobufCEnumValueIndex fengqiao__registry__v1__role__enum_values_by_name[8] =
+{
+  { "ROLE_ANALYST", 6 },
+  { "ROLE_COUNTY_ADMIN", 1 },
+  { "ROLE_MEDIATOR", 4 },
+  { "ROLE_OFFICER", 3 },
+  { "ROLE_PATROL_MEMBER", 5 },
+  { "ROLE_SERVICE", 7 },
+  { "ROLE_STATION_ADMIN", 2 },
+  { "ROLE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor fengqiao__registry__v1__role__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.Role",
+  "Role",
+  "Fengqiao__Registry__V1__Role",
+  "fengqiao.registry.v1",
+  8,
+  fengqiao__registry__v1__role__enum_values_by_number,
+  8,
+  fengqiao__registry__v1__role__enum_values_by_name,
+  1,
+  fengqiao__registry__v1__role__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_descriptors[40] =
 {
   { "CreateUnit", &fengqiao__registry__v1__create_unit_request__descriptor, &fengqiao__registry__v1__unit__descriptor },
   { "GetUnit", &fengqiao__registry__v1__get_unit_request__descriptor, &fengqiao__registry__v1__unit__descriptor },
@@ -8879,6 +9727,10 @@ static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_
   { "ListChatGroups", &fengqiao__registry__v1__list_chat_groups_request__descriptor, &fengqiao__registry__v1__list_chat_groups_response__descriptor },
   { "ImportResidents", &fengqiao__registry__v1__import_residents_request__descriptor, &fengqiao__registry__v1__import_response__descriptor },
   { "ImportAddresses", &fengqiao__registry__v1__import_addresses_request__descriptor, &fengqiao__registry__v1__import_response__descriptor },
+  { "IssueCredential", &fengqiao__registry__v1__issue_credential_request__descriptor, &fengqiao__registry__v1__issued_credential__descriptor },
+  { "RevokeCredential", &fengqiao__registry__v1__revoke_credential_request__descriptor, &fengqiao__registry__v1__credential__descriptor },
+  { "ListCredentials", &fengqiao__registry__v1__list_credentials_request__descriptor, &fengqiao__registry__v1__list_credentials_response__descriptor },
+  { "WhoAmI", &fengqiao__registry__v1__who_am_irequest__descriptor, &fengqiao__registry__v1__credential__descriptor },
 };
 const unsigned fengqiao__registry__v1__registry__method_indices_by_name[] = {
   13,        /* AddTeamMember */
@@ -8898,10 +9750,12 @@ const unsigned fengqiao__registry__v1__registry__method_indices_by_name[] = {
   5,        /* GetUnitStats */
   35,        /* ImportAddresses */
   34,        /* ImportResidents */
+  36,        /* IssueCredential */
   30,        /* ListActualUnits */
   21,        /* ListAddresses */
   23,        /* ListBuildings */
   33,        /* ListChatGroups */
+  38,        /* ListCredentials */
   10,        /* ListPeople */
   28,        /* ListResidents */
   15,        /* ListTeamMembers */
@@ -8914,9 +9768,11 @@ const unsigned fengqiao__registry__v1__registry__method_indices_by_name[] = {
   14,        /* RemoveTeamMember */
   18,        /* ReportMediatorLoad */
   20,        /* ResolveQrPlate */
+  37,        /* RevokeCredential */
   16,        /* SetMediatorProfile */
   8,        /* UpdatePerson */
-  2         /* UpdateUnit */
+  2,        /* UpdateUnit */
+  39         /* WhoAmI */
 };
 const ProtobufCServiceDescriptor fengqiao__registry__v1__registry__descriptor =
 {
@@ -8925,7 +9781,7 @@ const ProtobufCServiceDescriptor fengqiao__registry__v1__registry__descriptor =
   "Registry",
   "Fengqiao__Registry__V1__Registry",
   "fengqiao.registry.v1",
-  36,
+  40,
   fengqiao__registry__v1__registry__method_descriptors,
   fengqiao__registry__v1__registry__method_indices_by_name
 };
@@ -9216,6 +10072,38 @@ void fengqiao__registry__v1__registry__import_addresses(ProtobufCService *servic
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
   service->invoke(service, 35, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void fengqiao__registry__v1__registry__issue_credential(ProtobufCService *service,
+                                                        const Fengqiao__Registry__V1__IssueCredentialRequest *input,
+                                                        Fengqiao__Registry__V1__IssuedCredential_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
+  service->invoke(service, 36, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void fengqiao__registry__v1__registry__revoke_credential(ProtobufCService *service,
+                                                         const Fengqiao__Registry__V1__RevokeCredentialRequest *input,
+                                                         Fengqiao__Registry__V1__Credential_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
+  service->invoke(service, 37, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void fengqiao__registry__v1__registry__list_credentials(ProtobufCService *service,
+                                                        const Fengqiao__Registry__V1__ListCredentialsRequest *input,
+                                                        Fengqiao__Registry__V1__ListCredentialsResponse_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
+  service->invoke(service, 38, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void fengqiao__registry__v1__registry__who_am_i(ProtobufCService *service,
+                                                const Fengqiao__Registry__V1__WhoAmIRequest *input,
+                                                Fengqiao__Registry__V1__Credential_Closure closure,
+                                                void *closure_data)
+{
+  assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
+  service->invoke(service, 39, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__init (Fengqiao__Registry__V1__Registry_Service *service,
                                              Fengqiao__Registry__V1__Registry_ServiceDestroy destroy)

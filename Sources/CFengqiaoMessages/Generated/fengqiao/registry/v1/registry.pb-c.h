@@ -88,6 +88,13 @@ typedef struct Fengqiao__Registry__V1__AddressRow Fengqiao__Registry__V1__Addres
 typedef struct Fengqiao__Registry__V1__ImportAddressesRequest Fengqiao__Registry__V1__ImportAddressesRequest;
 typedef struct Fengqiao__Registry__V1__RejectedRow Fengqiao__Registry__V1__RejectedRow;
 typedef struct Fengqiao__Registry__V1__ImportResponse Fengqiao__Registry__V1__ImportResponse;
+typedef struct Fengqiao__Registry__V1__Credential Fengqiao__Registry__V1__Credential;
+typedef struct Fengqiao__Registry__V1__IssueCredentialRequest Fengqiao__Registry__V1__IssueCredentialRequest;
+typedef struct Fengqiao__Registry__V1__IssuedCredential Fengqiao__Registry__V1__IssuedCredential;
+typedef struct Fengqiao__Registry__V1__RevokeCredentialRequest Fengqiao__Registry__V1__RevokeCredentialRequest;
+typedef struct Fengqiao__Registry__V1__ListCredentialsRequest Fengqiao__Registry__V1__ListCredentialsRequest;
+typedef struct Fengqiao__Registry__V1__ListCredentialsResponse Fengqiao__Registry__V1__ListCredentialsResponse;
+typedef struct Fengqiao__Registry__V1__WhoAmIRequest Fengqiao__Registry__V1__WhoAmIRequest;
 
 
 /* --- enums --- */
@@ -346,6 +353,20 @@ typedef enum _Fengqiao__Registry__V1__ChatGroupKind {
   FENGQIAO__REGISTRY__V1__CHAT_GROUP_KIND__CHAT_GROUP_KIND_OTHER = 6
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(FENGQIAO__REGISTRY__V1__CHAT_GROUP_KIND)
 } Fengqiao__Registry__V1__ChatGroupKind;
+/*
+ * What a credential may do; see docs/SECURITY.md for what each role may call.
+ */
+typedef enum _Fengqiao__Registry__V1__Role {
+  FENGQIAO__REGISTRY__V1__ROLE__ROLE_UNSPECIFIED = 0,
+  FENGQIAO__REGISTRY__V1__ROLE__ROLE_COUNTY_ADMIN = 1,
+  FENGQIAO__REGISTRY__V1__ROLE__ROLE_STATION_ADMIN = 2,
+  FENGQIAO__REGISTRY__V1__ROLE__ROLE_OFFICER = 3,
+  FENGQIAO__REGISTRY__V1__ROLE__ROLE_MEDIATOR = 4,
+  FENGQIAO__REGISTRY__V1__ROLE__ROLE_PATROL_MEMBER = 5,
+  FENGQIAO__REGISTRY__V1__ROLE__ROLE_ANALYST = 6,
+  FENGQIAO__REGISTRY__V1__ROLE__ROLE_SERVICE = 7
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(FENGQIAO__REGISTRY__V1__ROLE)
+} Fengqiao__Registry__V1__Role;
 
 /* --- messages --- */
 
@@ -1575,6 +1596,143 @@ struct  Fengqiao__Registry__V1__ImportResponse
 #define FENGQIAO__REGISTRY__V1__IMPORT_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__import_response__descriptor) \
     , 0, 0, 0,NULL }
+
+
+/*
+ * A credential as the registry keeps it: never the token.
+ */
+struct  Fengqiao__Registry__V1__Credential
+{
+  ProtobufCMessage base;
+  int64_t id;
+  Fengqiao__Registry__V1__Role role;
+  /*
+   * The station (its unit id) of a station role; 0 for county roles.
+   */
+  int64_t station_id;
+  /*
+   * The person it was issued to; 0 for a service.
+   */
+  int64_t person_id;
+  /*
+   * The service it was issued to (`mediation`, …); empty for a person.
+   */
+  char *service_name;
+  /*
+   * A note for people managing credentials, up to 100 characters.
+   */
+  char *label;
+  int64_t issued_at_ms;
+  /*
+   * The credential that issued this one; 0 for the bootstrap admin.
+   */
+  int64_t issued_by;
+  /*
+   * 0 for a credential that does not expire.
+   */
+  int64_t expires_at_ms;
+  /*
+   * 0 while it is valid.
+   */
+  int64_t revoked_at_ms;
+};
+#define FENGQIAO__REGISTRY__V1__CREDENTIAL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__credential__descriptor) \
+    , 0, FENGQIAO__REGISTRY__V1__ROLE__ROLE_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+
+
+struct  Fengqiao__Registry__V1__IssueCredentialRequest
+{
+  ProtobufCMessage base;
+  Fengqiao__Registry__V1__Role role;
+  /*
+   * Required for station roles (station admin, officer, mediator, patrol member).
+   */
+  int64_t station_id;
+  /*
+   * The person, for every role but `service`; an active person of the station.
+   */
+  int64_t person_id;
+  /*
+   * For the `service` role: the service's name, letters, digits, `-` and `_`.
+   */
+  char *service_name;
+  char *label;
+  /*
+   * Days until it expires, 1-3650; 0 means 90.
+   */
+  int32_t valid_days;
+};
+#define FENGQIAO__REGISTRY__V1__ISSUE_CREDENTIAL_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__issue_credential_request__descriptor) \
+    , FENGQIAO__REGISTRY__V1__ROLE__ROLE_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Fengqiao__Registry__V1__IssuedCredential
+{
+  ProtobufCMessage base;
+  Fengqiao__Registry__V1__Credential *credential;
+  /*
+   * `fq_<id>_<secret>`: shown once, stored nowhere.
+   */
+  char *token;
+};
+#define FENGQIAO__REGISTRY__V1__ISSUED_CREDENTIAL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__issued_credential__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Fengqiao__Registry__V1__RevokeCredentialRequest
+{
+  ProtobufCMessage base;
+  int64_t id;
+  /*
+   * Why, up to 500 characters.
+   */
+  char *reason;
+};
+#define FENGQIAO__REGISTRY__V1__REVOKE_CREDENTIAL_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__revoke_credential_request__descriptor) \
+    , 0, (char *)protobuf_c_empty_string }
+
+
+struct  Fengqiao__Registry__V1__ListCredentialsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Credentials of this station; 0 for every credential the caller may see.
+   */
+  int64_t station_id;
+  /*
+   * Include revoked and expired credentials.
+   */
+  protobuf_c_boolean include_inactive;
+  Fengqiao__Common__V1__PageRequest *page;
+};
+#define FENGQIAO__REGISTRY__V1__LIST_CREDENTIALS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__list_credentials_request__descriptor) \
+    , 0, 0, NULL }
+
+
+struct  Fengqiao__Registry__V1__ListCredentialsResponse
+{
+  ProtobufCMessage base;
+  size_t n_credentials;
+  Fengqiao__Registry__V1__Credential **credentials;
+  Fengqiao__Common__V1__PageResponse *page;
+};
+#define FENGQIAO__REGISTRY__V1__LIST_CREDENTIALS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__list_credentials_response__descriptor) \
+    , 0,NULL, NULL }
+
+
+struct  Fengqiao__Registry__V1__WhoAmIRequest
+{
+  ProtobufCMessage base;
+};
+#define FENGQIAO__REGISTRY__V1__WHO_AM_IREQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__who_am_irequest__descriptor) \
+     }
 
 
 /* Fengqiao__Registry__V1__Unit methods */
@@ -2907,6 +3065,139 @@ Fengqiao__Registry__V1__ImportResponse *
 void   fengqiao__registry__v1__import_response__free_unpacked
                      (Fengqiao__Registry__V1__ImportResponse *message,
                       ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__Credential methods */
+void   fengqiao__registry__v1__credential__init
+                     (Fengqiao__Registry__V1__Credential         *message);
+size_t fengqiao__registry__v1__credential__get_packed_size
+                     (const Fengqiao__Registry__V1__Credential   *message);
+size_t fengqiao__registry__v1__credential__pack
+                     (const Fengqiao__Registry__V1__Credential   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__credential__pack_to_buffer
+                     (const Fengqiao__Registry__V1__Credential   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__Credential *
+       fengqiao__registry__v1__credential__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__credential__free_unpacked
+                     (Fengqiao__Registry__V1__Credential *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__IssueCredentialRequest methods */
+void   fengqiao__registry__v1__issue_credential_request__init
+                     (Fengqiao__Registry__V1__IssueCredentialRequest         *message);
+size_t fengqiao__registry__v1__issue_credential_request__get_packed_size
+                     (const Fengqiao__Registry__V1__IssueCredentialRequest   *message);
+size_t fengqiao__registry__v1__issue_credential_request__pack
+                     (const Fengqiao__Registry__V1__IssueCredentialRequest   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__issue_credential_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__IssueCredentialRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__IssueCredentialRequest *
+       fengqiao__registry__v1__issue_credential_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__issue_credential_request__free_unpacked
+                     (Fengqiao__Registry__V1__IssueCredentialRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__IssuedCredential methods */
+void   fengqiao__registry__v1__issued_credential__init
+                     (Fengqiao__Registry__V1__IssuedCredential         *message);
+size_t fengqiao__registry__v1__issued_credential__get_packed_size
+                     (const Fengqiao__Registry__V1__IssuedCredential   *message);
+size_t fengqiao__registry__v1__issued_credential__pack
+                     (const Fengqiao__Registry__V1__IssuedCredential   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__issued_credential__pack_to_buffer
+                     (const Fengqiao__Registry__V1__IssuedCredential   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__IssuedCredential *
+       fengqiao__registry__v1__issued_credential__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__issued_credential__free_unpacked
+                     (Fengqiao__Registry__V1__IssuedCredential *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__RevokeCredentialRequest methods */
+void   fengqiao__registry__v1__revoke_credential_request__init
+                     (Fengqiao__Registry__V1__RevokeCredentialRequest         *message);
+size_t fengqiao__registry__v1__revoke_credential_request__get_packed_size
+                     (const Fengqiao__Registry__V1__RevokeCredentialRequest   *message);
+size_t fengqiao__registry__v1__revoke_credential_request__pack
+                     (const Fengqiao__Registry__V1__RevokeCredentialRequest   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__revoke_credential_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__RevokeCredentialRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__RevokeCredentialRequest *
+       fengqiao__registry__v1__revoke_credential_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__revoke_credential_request__free_unpacked
+                     (Fengqiao__Registry__V1__RevokeCredentialRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__ListCredentialsRequest methods */
+void   fengqiao__registry__v1__list_credentials_request__init
+                     (Fengqiao__Registry__V1__ListCredentialsRequest         *message);
+size_t fengqiao__registry__v1__list_credentials_request__get_packed_size
+                     (const Fengqiao__Registry__V1__ListCredentialsRequest   *message);
+size_t fengqiao__registry__v1__list_credentials_request__pack
+                     (const Fengqiao__Registry__V1__ListCredentialsRequest   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__list_credentials_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListCredentialsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__ListCredentialsRequest *
+       fengqiao__registry__v1__list_credentials_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__list_credentials_request__free_unpacked
+                     (Fengqiao__Registry__V1__ListCredentialsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__ListCredentialsResponse methods */
+void   fengqiao__registry__v1__list_credentials_response__init
+                     (Fengqiao__Registry__V1__ListCredentialsResponse         *message);
+size_t fengqiao__registry__v1__list_credentials_response__get_packed_size
+                     (const Fengqiao__Registry__V1__ListCredentialsResponse   *message);
+size_t fengqiao__registry__v1__list_credentials_response__pack
+                     (const Fengqiao__Registry__V1__ListCredentialsResponse   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__list_credentials_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListCredentialsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__ListCredentialsResponse *
+       fengqiao__registry__v1__list_credentials_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__list_credentials_response__free_unpacked
+                     (Fengqiao__Registry__V1__ListCredentialsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__WhoAmIRequest methods */
+void   fengqiao__registry__v1__who_am_irequest__init
+                     (Fengqiao__Registry__V1__WhoAmIRequest         *message);
+size_t fengqiao__registry__v1__who_am_irequest__get_packed_size
+                     (const Fengqiao__Registry__V1__WhoAmIRequest   *message);
+size_t fengqiao__registry__v1__who_am_irequest__pack
+                     (const Fengqiao__Registry__V1__WhoAmIRequest   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__who_am_irequest__pack_to_buffer
+                     (const Fengqiao__Registry__V1__WhoAmIRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__WhoAmIRequest *
+       fengqiao__registry__v1__who_am_irequest__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__who_am_irequest__free_unpacked
+                     (Fengqiao__Registry__V1__WhoAmIRequest *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Fengqiao__Registry__V1__Unit_Closure)
@@ -3119,6 +3410,27 @@ typedef void (*Fengqiao__Registry__V1__RejectedRow_Closure)
 typedef void (*Fengqiao__Registry__V1__ImportResponse_Closure)
                  (const Fengqiao__Registry__V1__ImportResponse *message,
                   void *closure_data);
+typedef void (*Fengqiao__Registry__V1__Credential_Closure)
+                 (const Fengqiao__Registry__V1__Credential *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__IssueCredentialRequest_Closure)
+                 (const Fengqiao__Registry__V1__IssueCredentialRequest *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__IssuedCredential_Closure)
+                 (const Fengqiao__Registry__V1__IssuedCredential *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__RevokeCredentialRequest_Closure)
+                 (const Fengqiao__Registry__V1__RevokeCredentialRequest *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__ListCredentialsRequest_Closure)
+                 (const Fengqiao__Registry__V1__ListCredentialsRequest *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__ListCredentialsResponse_Closure)
+                 (const Fengqiao__Registry__V1__ListCredentialsResponse *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__WhoAmIRequest_Closure)
+                 (const Fengqiao__Registry__V1__WhoAmIRequest *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -3270,6 +3582,22 @@ struct Fengqiao__Registry__V1__Registry_Service
                            const Fengqiao__Registry__V1__ImportAddressesRequest *input,
                            Fengqiao__Registry__V1__ImportResponse_Closure closure,
                            void *closure_data);
+  void (*issue_credential)(Fengqiao__Registry__V1__Registry_Service *service,
+                           const Fengqiao__Registry__V1__IssueCredentialRequest *input,
+                           Fengqiao__Registry__V1__IssuedCredential_Closure closure,
+                           void *closure_data);
+  void (*revoke_credential)(Fengqiao__Registry__V1__Registry_Service *service,
+                            const Fengqiao__Registry__V1__RevokeCredentialRequest *input,
+                            Fengqiao__Registry__V1__Credential_Closure closure,
+                            void *closure_data);
+  void (*list_credentials)(Fengqiao__Registry__V1__Registry_Service *service,
+                           const Fengqiao__Registry__V1__ListCredentialsRequest *input,
+                           Fengqiao__Registry__V1__ListCredentialsResponse_Closure closure,
+                           void *closure_data);
+  void (*who_am_i)(Fengqiao__Registry__V1__Registry_Service *service,
+                   const Fengqiao__Registry__V1__WhoAmIRequest *input,
+                   Fengqiao__Registry__V1__Credential_Closure closure,
+                   void *closure_data);
 };
 typedef void (*Fengqiao__Registry__V1__Registry_ServiceDestroy)(Fengqiao__Registry__V1__Registry_Service *);
 void fengqiao__registry__v1__registry__init (Fengqiao__Registry__V1__Registry_Service *service,
@@ -3313,7 +3641,11 @@ void fengqiao__registry__v1__registry__init (Fengqiao__Registry__V1__Registry_Se
       function_prefix__ ## record_chat_group_activity,\
       function_prefix__ ## list_chat_groups,\
       function_prefix__ ## import_residents,\
-      function_prefix__ ## import_addresses  }
+      function_prefix__ ## import_addresses,\
+      function_prefix__ ## issue_credential,\
+      function_prefix__ ## revoke_credential,\
+      function_prefix__ ## list_credentials,\
+      function_prefix__ ## who_am_i  }
 void fengqiao__registry__v1__registry__create_unit(ProtobufCService *service,
                                                    const Fengqiao__Registry__V1__CreateUnitRequest *input,
                                                    Fengqiao__Registry__V1__Unit_Closure closure,
@@ -3458,6 +3790,22 @@ void fengqiao__registry__v1__registry__import_addresses(ProtobufCService *servic
                                                         const Fengqiao__Registry__V1__ImportAddressesRequest *input,
                                                         Fengqiao__Registry__V1__ImportResponse_Closure closure,
                                                         void *closure_data);
+void fengqiao__registry__v1__registry__issue_credential(ProtobufCService *service,
+                                                        const Fengqiao__Registry__V1__IssueCredentialRequest *input,
+                                                        Fengqiao__Registry__V1__IssuedCredential_Closure closure,
+                                                        void *closure_data);
+void fengqiao__registry__v1__registry__revoke_credential(ProtobufCService *service,
+                                                         const Fengqiao__Registry__V1__RevokeCredentialRequest *input,
+                                                         Fengqiao__Registry__V1__Credential_Closure closure,
+                                                         void *closure_data);
+void fengqiao__registry__v1__registry__list_credentials(ProtobufCService *service,
+                                                        const Fengqiao__Registry__V1__ListCredentialsRequest *input,
+                                                        Fengqiao__Registry__V1__ListCredentialsResponse_Closure closure,
+                                                        void *closure_data);
+void fengqiao__registry__v1__registry__who_am_i(ProtobufCService *service,
+                                                const Fengqiao__Registry__V1__WhoAmIRequest *input,
+                                                Fengqiao__Registry__V1__Credential_Closure closure,
+                                                void *closure_data);
 
 /* --- descriptors --- */
 
@@ -3470,6 +3818,7 @@ extern const ProtobufCEnumDescriptor    fengqiao__registry__v1__resident_kind__d
 extern const ProtobufCEnumDescriptor    fengqiao__registry__v1__actual_unit_kind__descriptor;
 extern const ProtobufCEnumDescriptor    fengqiao__registry__v1__small_venue_kind__descriptor;
 extern const ProtobufCEnumDescriptor    fengqiao__registry__v1__chat_group_kind__descriptor;
+extern const ProtobufCEnumDescriptor    fengqiao__registry__v1__role__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__unit__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__create_unit_request__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__get_unit_request__descriptor;
@@ -3540,6 +3889,13 @@ extern const ProtobufCMessageDescriptor fengqiao__registry__v1__address_row__des
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__import_addresses_request__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__rejected_row__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__import_response__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__credential__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__issue_credential_request__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__issued_credential__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__revoke_credential_request__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_credentials_request__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_credentials_response__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__who_am_irequest__descriptor;
 extern const ProtobufCServiceDescriptor fengqiao__registry__v1__registry__descriptor;
 
 PROTOBUF_C__END_DECLS
