@@ -34,13 +34,12 @@ struct Loader {
             report.created("units")
         }
         units[bureau.code] = bureau
-        var token = ""
-        repeat {
-            let page = try await registry.listUnits(
-                .init(parentID: bureau.id, subtree: true, page: .init(pageSize: 500, pageToken: token)), options)
-            for unit in page.units { units[unit.code] = unit }
-            token = page.page?.nextPageToken ?? ""
-        } while !token.isEmpty
+        for unit in try await allPages({ page in
+            let answer = try await registry.listUnits(.init(parentID: bureau.id, subtree: true, page: page), options)
+            return (answer.units, answer.page?.nextPageToken ?? "")
+        }) {
+            units[unit.code] = unit
+        }
         guard createMissing else { return }
         for station in county.stations {
             try await ensureUnit(station.code, station.name, .station, parent: bureau.code, location: (station.latitude, station.longitude))
@@ -70,13 +69,12 @@ struct Loader {
     mutating func loadPeople(_ county: CountyPlan) async throws {
         let bureau = try unit(CountyPlan.bureauCode)
         var known: [String: Int64] = [:]
-        var token = ""
-        repeat {
-            let page = try await registry.listPeople(
-                .init(unitID: bureau.id, includeInactive: true, page: .init(pageSize: 500, pageToken: token)), options)
-            for person in page.people where !person.nationalID.isEmpty { known[person.nationalID] = person.id }
-            token = page.page?.nextPageToken ?? ""
-        } while !token.isEmpty
+        for person in try await allPages({ page in
+            let answer = try await registry.listPeople(.init(unitID: bureau.id, includeInactive: true, page: page), options)
+            return (answer.people, answer.page?.nextPageToken ?? "")
+        }) where !person.nationalID.isEmpty {
+            known[person.nationalID] = person.id
+        }
 
         for station in county.stations {
             var teams: [String: RegistryV1.Team] = [:]
@@ -94,14 +92,10 @@ struct Loader {
             }
             var members: [Int64: Set<Int64>] = [:]
             for team in teams.values {
-                var ids: Set<Int64> = []
-                var token = ""
-                repeat {
-                    let page = try await registry.listTeamMembers(.init(teamID: team.id, page: .init(pageSize: 500, pageToken: token)), options)
-                    ids.formUnion(page.members.map(\.personID))
-                    token = page.page?.nextPageToken ?? ""
-                } while !token.isEmpty
-                members[team.id] = ids
+                members[team.id] = Set(try await allPages { page in
+                    let answer = try await registry.listTeamMembers(.init(teamID: team.id, page: page), options)
+                    return (answer.members.map(\.personID), answer.page?.nextPageToken ?? "")
+                })
             }
             for person in county.people[station.code] ?? [] {
                 let id: Int64
@@ -141,13 +135,10 @@ struct Loader {
 
     mutating func loadChatGroups(_ places: PlacesPlan) async throws {
         let bureau = try unit(CountyPlan.bureauCode)
-        var existing: Set<String> = []
-        var token = ""
-        repeat {
-            let page = try await registry.listChatGroups(.init(unitID: bureau.id, page: .init(pageSize: 500, pageToken: token)), options)
-            existing.formUnion(page.chatGroups.map { "\($0.unitID)/\($0.name)" })
-            token = page.page?.nextPageToken ?? ""
-        } while !token.isEmpty
+        let existing = Set(try await allPages { page in
+            let answer = try await registry.listChatGroups(.init(unitID: bureau.id, page: page), options)
+            return (answer.chatGroups.map { "\($0.unitID)/\($0.name)" }, answer.page?.nextPageToken ?? "")
+        })
         for group in places.chatGroups {
             let unitID = try unit(group.unitCode).id
             if existing.contains("\(unitID)/\(group.name)") {
@@ -164,15 +155,12 @@ struct Loader {
 
     /// The addresses of a unit by text (after the address import).
     func addresses(of unitCode: String) async throws -> [String: RegistryV1.Address] {
-        var addresses: [String: RegistryV1.Address] = [:]
-        var token = ""
-        repeat {
-            let page = try await registry.listAddresses(
-                .init(unitID: try unit(unitCode).id, page: .init(pageSize: 500, pageToken: token)), options)
-            for address in page.addresses { addresses[address.text] = address }
-            token = page.page?.nextPageToken ?? ""
-        } while !token.isEmpty
-        return addresses
+        let unitID = try unit(unitCode).id
+        let addresses = try await allPages { page in
+            let answer = try await registry.listAddresses(.init(unitID: unitID, page: page), options)
+            return (answer.addresses, answer.page?.nextPageToken ?? "")
+        }
+        return Dictionary(addresses.map { ($0.text, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     mutating func loadBuildings(_ places: PlacesPlan) async throws {
@@ -227,13 +215,10 @@ struct Loader {
 
     mutating func loadActualUnits(_ places: PlacesPlan) async throws {
         let bureau = try unit(CountyPlan.bureauCode)
-        var existing: Set<String> = []
-        var token = ""
-        repeat {
-            let page = try await registry.listActualUnits(.init(unitID: bureau.id, page: .init(pageSize: 500, pageToken: token)), options)
-            existing.formUnion(page.actualUnits.map { "\($0.addressID)/\($0.name)" })
-            token = page.page?.nextPageToken ?? ""
-        } while !token.isEmpty
+        let existing = Set(try await allPages { page in
+            let answer = try await registry.listActualUnits(.init(unitID: bureau.id, page: page), options)
+            return (answer.actualUnits.map { "\($0.addressID)/\($0.name)" }, answer.page?.nextPageToken ?? "")
+        })
         var addressCache: [String: [String: RegistryV1.Address]] = [:]
         for plan in places.actualUnits {
             if addressCache[plan.unitCode] == nil { addressCache[plan.unitCode] = try await addresses(of: plan.unitCode) }

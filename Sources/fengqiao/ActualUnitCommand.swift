@@ -1,5 +1,6 @@
 import ArgumentParser
 import FengqiaoMessages
+import FengqiaoRuntime
 
 /// `fengqiao actual-unit …`: shops, enterprises, schools and the nine kinds of small venue (实有单位).
 struct ActualUnitCommand: AsyncParsableCommand {

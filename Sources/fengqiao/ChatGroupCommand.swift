@@ -1,5 +1,6 @@
 import ArgumentParser
 import FengqiaoMessages
+import FengqiaoRuntime
 
 /// `fengqiao chat-group …`: the fingertip police room's chat groups (指尖警务室).
 struct ChatGroupCommand: AsyncParsableCommand {

@@ -110,23 +110,6 @@ func display<E: ShortNamed>(_ value: E) -> String {
     (value.shortName ?? "?").replacingOccurrences(of: "_", with: "-")
 }
 
-/// Every row of a paged list: calls `page` with each page's token until the last page.
-func allPages<Row>(_ page: (CommonV1.PageRequest) async throws -> (rows: [Row], next: String)) async throws -> [Row] {
-    try await somePages(limit: 0, page)
-}
-
-/// The first `limit` rows of a paged list (every row when `limit` is 0), asking for no more than it needs.
-func somePages<Row>(limit: Int, _ page: (CommonV1.PageRequest) async throws -> (rows: [Row], next: String)) async throws -> [Row] {
-    var rows: [Row] = []
-    var token = ""
-    repeat {
-        let size = limit > 0 ? min(500, limit - rows.count) : 500
-        let answer = try await page(CommonV1.PageRequest(pageSize: UInt32(size), pageToken: token))
-        rows += answer.rows
-        token = answer.next
-    } while !token.isEmpty && (limit == 0 || rows.count < limit)
-    return limit > 0 ? Array(rows.prefix(limit)) : rows
-}
 
 /// An instant in China Standard Time (UTC+8, no daylight saving), to the second: `2026-11-23 14:05:09`.
 func formatInstant(milliseconds: Int64) -> String {

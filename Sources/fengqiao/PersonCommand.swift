@@ -1,5 +1,6 @@
 import ArgumentParser
 import FengqiaoMessages
+import FengqiaoRuntime
 
 /// `fengqiao person …`: people who work with the stations.
 struct PersonCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FengqiaoMessages
+import FengqiaoRuntime
 
 /// `fengqiao address …`: standard addresses (一标), with their QR door plates.
 struct AddressCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FengqiaoMessages
+import FengqiaoRuntime
 
 /// `fengqiao resident …`: the actual population (实有人口).
 struct ResidentCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FengqiaoMessages
+import FengqiaoRuntime
 
 /// `fengqiao unit …`: the organisation tree.
 struct UnitCommand: AsyncParsableCommand {
