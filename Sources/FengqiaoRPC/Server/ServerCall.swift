@@ -1,18 +1,16 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// One call on the server: finds the route, runs interceptors and handler, and answers once,
 /// whichever comes first of the handler's end, the deadline, and a CANCEL.
+///
+/// The handler runs in one child task; the deadline is a timer on the connection's event loop and
+/// a CANCEL fires the call's ``CallEnd`` directly, so a call costs one task besides its own.
 struct ServerCall {
-    private enum Outcome: Sendable {
-        case finished(Result<ServerResponse, any Error>)
-        case deadlineExceeded
-        case cancelled
-    }
-
     let envelope: RPCV1.Envelope
     let connection: ServerConnection
-    let signal: CallSignal
+    let end: CallEnd
 
     func run() async {
         let shared = connection.shared
@@ -32,34 +30,28 @@ struct ServerCall {
         let responder = CallResponder(callID: envelope.callID, channel: connection.channel)
         let request = ServerRequest(method: envelope.method, payload: envelope.payload)
         let chain = shared.chain(for: envelope.method, responder: responder)
+        let end = self.end
+        let timer = timeout.map { timeout in
+            connection.channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { end.fire(.deadlineExceeded) }
+        }
 
-        await withTaskGroup(of: Outcome.self) { group in
+        await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
-                    return .finished(.success(try await chain(request, context)))
+                    end.fire(.finished(.success(try await chain(request, context))))
                 } catch {
-                    return .finished(.failure(error))
+                    end.fire(.finished(.failure(error)))
                 }
             }
-            group.addTask { await signal.wait() == nil ? .finished(.failure(CancellationError())) : .cancelled }
-            if let deadline {
-                group.addTask {
-                    do {
-                        try await Task.sleep(until: deadline, clock: .continuous)
-                        return .deadlineExceeded
-                    } catch {
-                        return .finished(.failure(CancellationError()))
-                    }
-                }
-            }
-            let first = await group.next() ?? .cancelled
+            let first = await end.wait()
+            timer?.cancel()
             group.cancelAll()
             // Answer before waiting for a handler that ignores cancellation.
-            await answer(first, context: context, responder: responder)
+            answer(first, context: context, responder: responder)
         }
     }
 
-    private func answer(_ outcome: Outcome, context: ServerContext, responder: CallResponder) async {
+    private func answer(_ outcome: CallEnd.Outcome, context: ServerContext, responder: CallResponder) {
         let streaming = connection.shared.isServerStreaming(envelope.method)
         var answer = RPCV1.Envelope()
         answer.kind = streaming ? .endOfStream : .response
@@ -79,11 +71,7 @@ struct ServerCall {
         case .cancelled:
             answer.status = RPCV1.Status(code: .cancelled, message: "cancelled by the client")
         }
-        do {
-            try await responder.send(answer)
-        } catch {
-            context.logger.debug("answer not sent: connection closed")
-        }
+        responder.sendLast(answer, logger: context.logger)
     }
 
     /// Maps a handler's error to the status on the wire, once, at the server boundary.
@@ -101,5 +89,64 @@ struct ServerCall {
             context.logger.error("handler failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
         }
         return .internalError
+    }
+}
+
+/// How a call ends, decided once: the first of the handler's result, the deadline, and a CANCEL.
+final class CallEnd: Sendable {
+    enum Outcome: Sendable {
+        case finished(Result<ServerResponse, any Error>)
+        case deadlineExceeded
+        case cancelled
+    }
+
+    private enum State {
+        case open
+        case waiting(CheckedContinuation<Outcome, Never>)
+        case ended(Outcome)
+        case taken
+    }
+
+    private let state = NIOLockedValueBox(State.open)
+
+    /// Ends the call with `outcome` unless it has ended already.
+    func fire(_ outcome: Outcome) {
+        let continuation: CheckedContinuation<Outcome, Never>? = state.withLockedValue { state in
+            switch state {
+            case .open:
+                state = .ended(outcome)
+                return nil
+            case .waiting(let continuation):
+                state = .taken
+                return continuation
+            case .ended, .taken:
+                return nil
+            }
+        }
+        continuation?.resume(returning: outcome)
+    }
+
+    /// Waits for the outcome; once only. Cancelling the waiting task ends the call as a handler
+    /// failing with `CancellationError` would.
+    func wait() async -> Outcome {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+                let ready: Outcome? = state.withLockedValue { state in
+                    switch state {
+                    case .open:
+                        state = .waiting(continuation)
+                        return nil
+                    case .ended(let outcome):
+                        state = .taken
+                        return outcome
+                    case .waiting, .taken:
+                        return .finished(.failure(CancellationError()))
+                    }
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            fire(.finished(.failure(CancellationError())))
+        }
     }
 }

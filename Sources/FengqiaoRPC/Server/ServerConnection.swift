@@ -5,7 +5,7 @@ import NIOCore
 /// One client connection on the server: reads envelopes, runs calls concurrently, answers them.
 final class ServerConnection: Sendable {
     private struct State {
-        var calls: [UInt64: CallSignal] = [:]
+        var calls: [UInt64: CallEnd] = [:]
         var draining = false
         var lastCallID: UInt64 = 0
         var closed = false
@@ -29,16 +29,16 @@ final class ServerConnection: Sendable {
                 for try await envelope in inbound {
                     switch envelope.kind {
                     case .request:
-                        if let signal = accept(envelope) {
+                        if let end = accept(envelope) {
                             activity.add(1)
                             group.addTask {
-                                await self.run(envelope, signal: signal)
+                                await self.run(envelope, end: end)
                                 self.activity.add(-1)
                             }
                         }
                     case .cancel:
-                        let signal = state.withLockedValue { $0.calls[envelope.callID] }
-                        signal?.fire(.cancelled)
+                        let end = state.withLockedValue { $0.calls[envelope.callID] }
+                        end?.fire(.cancelled)
                     case .ping:
                         var pong = RPCV1.Envelope()
                         pong.kind = .pong
@@ -64,8 +64,8 @@ final class ServerConnection: Sendable {
     }
 
     /// Registers a new call, or answers it at once when the connection cannot take it.
-    private func accept(_ envelope: RPCV1.Envelope) -> CallSignal? {
-        enum Verdict { case accept(CallSignal), reject(RPCError), ignore }
+    private func accept(_ envelope: RPCV1.Envelope) -> CallEnd? {
+        enum Verdict { case accept(CallEnd), reject(RPCError), ignore }
         let limit = shared.configuration.maximumConcurrentCallsPerConnection
         let verdict: Verdict = state.withLockedValue { state in
             if envelope.callID == 0 || state.calls[envelope.callID] != nil {
@@ -77,14 +77,14 @@ final class ServerConnection: Sendable {
             if state.calls.count >= limit {
                 return .reject(RPCError(.resourceExhausted, "too many calls in flight on this connection (limit \(limit))"))
             }
-            let signal = CallSignal()
-            state.calls[envelope.callID] = signal
+            let end = CallEnd()
+            state.calls[envelope.callID] = end
             state.lastCallID = max(state.lastCallID, envelope.callID)
-            return .accept(signal)
+            return .accept(end)
         }
         switch verdict {
-        case .accept(let signal):
-            return signal
+        case .accept(let end):
+            return end
         case .reject(let error):
             var answer = RPCV1.Envelope()
             answer.kind = .response
@@ -98,8 +98,9 @@ final class ServerConnection: Sendable {
         }
     }
 
-    private func run(_ envelope: RPCV1.Envelope, signal: CallSignal) async {
-        await ServerCall(envelope: envelope, connection: self, signal: signal).run()
+    private func run(_ envelope: RPCV1.Envelope, end: CallEnd) async {
+        // The answer is written before the close, and a close flushes (see FlushCoalescer).
+        await ServerCall(envelope: envelope, connection: self, end: end).run()
         let closeNow = state.withLockedValue { state in
             state.calls[envelope.callID] = nil
             return state.draining && state.calls.isEmpty
@@ -121,8 +122,8 @@ final class ServerConnection: Sendable {
 
     /// Cancels every call still running, for the end of the grace period.
     func cancelAll() {
-        let signals = state.withLockedValue { Array($0.calls.values) }
-        for signal in signals { signal.fire(.cancelled) }
+        let ends = state.withLockedValue { Array($0.calls.values) }
+        for end in ends { end.fire(.cancelled) }
         channel.close(promise: nil)
     }
 
