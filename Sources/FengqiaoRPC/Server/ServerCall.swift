@@ -31,8 +31,9 @@ struct ServerCall {
         let request = ServerRequest(method: envelope.method, payload: envelope.payload)
         let chain = shared.chain(for: envelope.method, responder: responder)
         let end = self.end
-        let timer = timeout.map { timeout in
-            connection.channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { end.fire(.deadlineExceeded) }
+        let eventLoop = connection.channel.eventLoop
+        let timer = timeout.flatMap { timeout in
+            try? eventLoop.scheduleCallback(at: .now() + TimeAmount(timeout), handler: end)
         }
 
         await withTaskGroup(of: Void.self) { group in
@@ -93,7 +94,10 @@ struct ServerCall {
 }
 
 /// How a call ends, decided once: the first of the handler's result, the deadline, and a CANCEL.
-final class CallEnd: Sendable {
+///
+/// It is also the call's deadline timer on the event loop (a scheduled callback rather than a
+/// scheduled task, which would cost a promise per call).
+final class CallEnd: Sendable, NIOScheduledCallbackHandler {
     enum Outcome: Sendable {
         case finished(Result<ServerResponse, any Error>)
         case deadlineExceeded
@@ -108,6 +112,10 @@ final class CallEnd: Sendable {
     }
 
     private let state = NIOLockedValueBox(State.open)
+
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        fire(.deadlineExceeded)
+    }
 
     /// Ends the call with `outcome` unless it has ended already.
     func fire(_ outcome: Outcome) {
