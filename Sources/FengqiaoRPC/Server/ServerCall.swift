@@ -5,72 +5,37 @@ import NIOCore
 /// One call on the server: finds the route, runs interceptors and handler, and answers once,
 /// whichever comes first of the handler's end, the deadline, and a CANCEL.
 ///
-/// The handler runs in one child task; the deadline is a timer on the connection's event loop and
-/// a CANCEL fires the call's ``CallEnd`` directly, so a call costs one task besides its own.
+/// The call is one task. The deadline (a callback on the connection's event loop), a CANCEL and
+/// the connection's end interrupt it through its ``CallEnd``, which answers at once, without
+/// waiting for a handler that ignores cancellation, and cancels the task.
 struct ServerCall {
     let envelope: RPCV1.Envelope
     let connection: ServerConnection
     let end: CallEnd
 
     func run() async {
-        let shared = connection.shared
-        let requestID = envelope.metadata[RPCMetadataKey.requestID].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
-            ?? shared.makeRequestID()
-        let timeout: Duration? =
-            envelope.timeoutMs > 0
-            ? .milliseconds(Int64(envelope.timeoutMs)) : shared.configuration.defaultTimeout
-        let deadline = timeout.map { ContinuousClock.now + $0 }
-        let context = ServerContext(
-            method: envelope.method,
-            requestID: requestID,
-            metadata: envelope.metadata,
-            deadline: deadline,
-            logger: shared.logger
-        )
+        let context = end.context
         let responder = CallResponder(callID: envelope.callID, channel: connection.channel)
         let request = ServerRequest(method: envelope.method, payload: envelope.payload)
-        let chain = shared.chain(for: envelope.method, responder: responder)
-        let end = self.end
-        let eventLoop = connection.channel.eventLoop
-        let timer = timeout.flatMap { timeout in
-            try? eventLoop.scheduleCallback(at: .now() + TimeAmount(timeout), handler: end)
+        let chain = connection.shared.chain(for: envelope.method, responder: responder)
+        let result: Result<ServerResponse, any Error>
+        do {
+            result = .success(try await chain(request, context))
+        } catch {
+            result = .failure(error)
         }
-
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                do {
-                    end.fire(.finished(.success(try await chain(request, context))))
-                } catch {
-                    end.fire(.finished(.failure(error)))
-                }
-            }
-            let first = await end.wait()
-            timer?.cancel()
-            group.cancelAll()
-            // Answer before waiting for a handler that ignores cancellation.
-            answer(first, context: context, responder: responder)
-        }
-    }
-
-    private func answer(_ outcome: CallEnd.Outcome, context: ServerContext, responder: CallResponder) {
-        let streaming = connection.shared.isServerStreaming(envelope.method)
-        var answer = RPCV1.Envelope()
-        answer.kind = streaming ? .endOfStream : .response
-        answer.callID = envelope.callID
-        answer.metadata[RPCMetadataKey.requestID] = context.requestID
-        switch outcome {
-        case .finished(.success(let response)):
+        // An interruption has answered already.
+        guard end.complete() else { return }
+        var answer = end.answerEnvelope()
+        switch result {
+        case .success(let response):
             answer.status = RPCV1.Status(code: .ok)
-            answer.payload = streaming ? [] : (response.payload ?? [])
+            answer.payload = end.isServerStreaming ? [] : (response.payload ?? [])
             answer.metadata.merge(response.metadata) { _, new in new }
-        case .finished(.failure(let error)):
+        case .failure(let error):
             let rpcError = Self.rpcError(for: error, context: context)
             answer.status = rpcError.status
             answer.metadata.merge(rpcError.metadata) { _, new in new }
-        case .deadlineExceeded:
-            answer.status = RPCV1.Status(code: .deadlineExceeded, message: "deadline exceeded")
-        case .cancelled:
-            answer.status = RPCV1.Status(code: .cancelled, message: "cancelled by the client")
         }
         responder.sendLast(answer, logger: context.logger)
     }
@@ -93,68 +58,112 @@ struct ServerCall {
     }
 }
 
-/// How a call ends, decided once: the first of the handler's result, the deadline, and a CANCEL.
+/// How a call ends, decided once: by the handler's end, or by an interruption (the deadline, a
+/// CANCEL, the connection's end) that answers at once and cancels the call's task.
 ///
 /// It is also the call's deadline timer on the event loop (a scheduled callback rather than a
 /// scheduled task, which would cost a promise per call).
 final class CallEnd: Sendable, NIOScheduledCallbackHandler {
-    enum Outcome: Sendable {
-        case finished(Result<ServerResponse, any Error>)
-        case deadlineExceeded
+    enum Interruption: Sendable {
         case cancelled
+        case deadlineExceeded
     }
 
-    private enum State {
-        case open
-        case waiting(CheckedContinuation<Outcome, Never>)
-        case ended(Outcome)
-        case taken
+    private struct State {
+        var ended = false
+        var interrupted = false
+        var task: Task<Void, Never>?
+        var timer: NIOScheduledCallback?
     }
 
-    private let state = NIOLockedValueBox(State.open)
+    let callID: UInt64
+    let isServerStreaming: Bool
+    let context: ServerContext
+    private let timeout: Duration?
+    private let channel: any Channel
+    private let state = NIOLockedValueBox(State())
+
+    /// The call's context, with its request id and deadline counted from now.
+    init(envelope: RPCV1.Envelope, shared: ServerShared, channel: any Channel) {
+        let requestID = envelope.metadata[RPCMetadataKey.requestID].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
+            ?? shared.makeRequestID()
+        let timeout: Duration? =
+            envelope.timeoutMs > 0
+            ? .milliseconds(Int64(envelope.timeoutMs)) : shared.configuration.defaultTimeout
+        self.callID = envelope.callID
+        self.isServerStreaming = shared.isServerStreaming(envelope.method)
+        self.timeout = timeout
+        self.channel = channel
+        self.context = ServerContext(
+            method: envelope.method,
+            requestID: requestID,
+            metadata: envelope.metadata,
+            deadline: timeout.map { ContinuousClock.now + $0 },
+            logger: shared.logger
+        )
+    }
+
+    /// Starts the deadline's timer and hands over the call's task, cancelled at once if the
+    /// call was interrupted meanwhile.
+    func start(_ task: Task<Void, Never>) {
+        let timer = timeout.flatMap { timeout in
+            try? channel.eventLoop.scheduleCallback(at: .now() + TimeAmount(timeout), handler: self)
+        }
+        let (cancelTask, cancelTimer) = state.withLockedValue { state in
+            state.task = task
+            state.timer = state.ended ? nil : timer
+            return (state.interrupted, state.ended)
+        }
+        if cancelTask { task.cancel() }
+        if cancelTimer { timer?.cancel() }
+    }
 
     func handleScheduledCallback(eventLoop: some EventLoop) {
-        fire(.deadlineExceeded)
+        interrupt(.deadlineExceeded)
     }
 
-    /// Ends the call with `outcome` unless it has ended already.
-    func fire(_ outcome: Outcome) {
-        let continuation: CheckedContinuation<Outcome, Never>? = state.withLockedValue { state in
-            switch state {
-            case .open:
-                state = .ended(outcome)
-                return nil
-            case .waiting(let continuation):
-                state = .taken
-                return continuation
-            case .ended, .taken:
-                return nil
-            }
+    /// Ends the call now, unless it has ended: answers with CANCELLED or DEADLINE_EXCEEDED and
+    /// cancels the task.
+    func interrupt(_ reason: Interruption) {
+        let ended: (task: Task<Void, Never>?, timer: NIOScheduledCallback?)? = state.withLockedValue { state in
+            guard !state.ended else { return nil }
+            state.ended = true
+            state.interrupted = true
+            defer { state.timer = nil }
+            return (state.task, state.timer)
         }
-        continuation?.resume(returning: outcome)
+        guard let ended else { return }
+        if reason != .deadlineExceeded { ended.timer?.cancel() }
+        var answer = answerEnvelope()
+        switch reason {
+        case .deadlineExceeded:
+            answer.status = RPCV1.Status(code: .deadlineExceeded, message: "deadline exceeded")
+        case .cancelled:
+            answer.status = RPCV1.Status(code: .cancelled, message: "cancelled by the client")
+        }
+        CallResponder(callID: callID, channel: channel).sendLast(answer, logger: context.logger)
+        ended.task?.cancel()
     }
 
-    /// Waits for the outcome; once only. Cancelling the waiting task ends the call as a handler
-    /// failing with `CancellationError` would.
-    func wait() async -> Outcome {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
-                let ready: Outcome? = state.withLockedValue { state in
-                    switch state {
-                    case .open:
-                        state = .waiting(continuation)
-                        return nil
-                    case .ended(let outcome):
-                        state = .taken
-                        return outcome
-                    case .waiting, .taken:
-                        return .finished(.failure(CancellationError()))
-                    }
-                }
-                if let ready { continuation.resume(returning: ready) }
-            }
-        } onCancel: {
-            fire(.finished(.failure(CancellationError())))
+    /// Ends the call as the handler finished; `false` when an interruption has answered already.
+    func complete() -> Bool {
+        let timer: NIOScheduledCallback?? = state.withLockedValue { state in
+            guard !state.ended else { return .none }
+            state.ended = true
+            defer { state.timer = nil }
+            return .some(state.timer)
         }
+        guard let timer else { return false }
+        timer?.cancel()
+        return true
+    }
+
+    /// The final envelope's common part: kind, call id and request id.
+    func answerEnvelope() -> RPCV1.Envelope {
+        var answer = RPCV1.Envelope()
+        answer.kind = isServerStreaming ? .endOfStream : .response
+        answer.callID = callID
+        answer.metadata[RPCMetadataKey.requestID] = context.requestID
+        return answer
     }
 }
