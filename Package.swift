@@ -7,6 +7,10 @@ let package = Package(
     products: [
         .library(name: "FengqiaoPostgres", targets: ["FengqiaoPostgres"]),
         .library(name: "FengqiaoTestSupport", targets: ["FengqiaoTestSupport"]),
+        // For Benchmarks/: the RPC runtime, the generated messages (with the Echo test service) and their codec.
+        .library(name: "FengqiaoRPC", targets: ["FengqiaoRPC"]),
+        .library(name: "FengqiaoMessages", targets: ["FengqiaoMessages"]),
+        .library(name: "FengqiaoProtobuf", targets: ["FengqiaoProtobuf"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),

@@ -3,16 +3,20 @@
 //
 //   cd Benchmarks && swift build -c release
 //
-// scripts/bench-postgres builds and runs them against a throwaway cluster.
+// scripts/bench-postgres and scripts/bench-rpc build and run them. grpc-swift-2, the reference of
+// the RPC benchmark, is a dependency of this package only, so the suite's own build never pays for it.
 import PackageDescription
 
 let package = Package(
     name: "Benchmarks",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "fengqiao", path: ".."),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
     ],
     targets: [
         // MARK: PostgreSQL layer
@@ -23,6 +27,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
-        )
+        ),
+
+        // MARK: RPC runtime
+        // Unary echo over loopback: the suite's RPC, grpc-swift-2 over HTTP/2, and a bare
+        // length-prefixed TCP ping-pong on SwiftNIO.
+        .executableTarget(
+            name: "fengqiao-bench-rpc",
+            dependencies: [
+                .product(name: "FengqiaoRPC", package: "fengqiao"),
+                .product(name: "FengqiaoMessages", package: "fengqiao"),
+                .product(name: "FengqiaoProtobuf", package: "fengqiao"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+            ]
+        ),
     ]
 )

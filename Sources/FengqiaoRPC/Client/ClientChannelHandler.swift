@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// The client end of a connection, on its event loop: matches answers to calls by id, enforces
@@ -27,15 +28,20 @@ final class ClientChannelHandler: ChannelDuplexHandler {
     private var readPaused = false
     private var readPending = false
     private var pingTimeout: Scheduled<Void>?
-    private(set) var goAwayLastCallID: UInt64?
-    private var closedError: RPCError?
-
-    init(highWaterMark: Int, keepaliveTimeout: Duration) {
-        self.highWaterMark = max(1, highWaterMark)
-        self.keepaliveTimeout = TimeAmount(keepaliveTimeout)
+    /// Set once the connection takes no new calls, for callers off the event loop.
+    private let draining: NIOLockedValueBox<Bool>
+    private(set) var goAwayLastCallID: UInt64? {
+        didSet { draining.withLockedValue { $0 = true } }
+    }
+    private var closedError: RPCError? {
+        didSet { draining.withLockedValue { $0 = true } }
     }
 
-    var isDraining: Bool { goAwayLastCallID != nil || closedError != nil }
+    init(highWaterMark: Int, keepaliveTimeout: Duration, draining: NIOLockedValueBox<Bool>) {
+        self.highWaterMark = max(1, highWaterMark)
+        self.keepaliveTimeout = TimeAmount(keepaliveTimeout)
+        self.draining = draining
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context

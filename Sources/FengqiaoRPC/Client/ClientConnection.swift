@@ -7,10 +7,13 @@ final class ClientConnection: Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<ClientChannelHandler>
     private let nextCallID = NIOLockedValueBox<UInt64>(0)
+    /// Whether the connection went away or closed; set by the handler on the event loop.
+    private let draining: NIOLockedValueBox<Bool>
 
-    private init(channel: any Channel, handler: NIOLoopBound<ClientChannelHandler>) {
+    private init(channel: any Channel, handler: NIOLoopBound<ClientChannelHandler>, draining: NIOLockedValueBox<Bool>) {
         self.channel = channel
         self.handler = handler
+        self.draining = draining
     }
 
     /// Connects to `address`.
@@ -21,14 +24,16 @@ final class ClientConnection: Sendable {
         configuration: RPCClientConfiguration,
         group: any EventLoopGroup
     ) async throws -> ClientConnection {
-        try await ClientBootstrap(group: group)
+        let draining = NIOLockedValueBox(false)
+        return try await ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = ClientChannelHandler(
                         highWaterMark: configuration.streamBufferHighWaterMark,
-                        keepaliveTimeout: configuration.keepaliveTimeout
+                        keepaliveTimeout: configuration.keepaliveTimeout,
+                        draining: draining
                     )
                     let sync = channel.pipeline.syncOperations
                     try sync.addRPCHandlers(maximumFrameLength: configuration.maximumFrameLength, idleTimeout: nil)
@@ -39,16 +44,19 @@ final class ClientConnection: Sendable {
             .connect(host: address.host, port: address.port)
             .flatMapThrowing { channel in
                 let handler = try channel.pipeline.syncOperations.handler(type: ClientChannelHandler.self)
-                return ClientConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                return ClientConnection(
+                    channel: channel,
+                    handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
+                    draining: draining
+                )
             }
             .get()
     }
 
-    /// Whether new calls may start here: open and not going away.
-    func isUsable() async -> Bool {
-        guard channel.isActive else { return false }
-        let draining = try? await channel.eventLoop.submit { self.handler.value.isDraining }.get()
-        return draining == false
+    /// Whether new calls may start here: open and not going away. Asked before every call, so it
+    /// reads flags instead of visiting the event loop.
+    var isUsable: Bool {
+        channel.isActive && !draining.withLockedValue { $0 }
     }
 
     /// Starts a call; its answers (stream messages, then the final RESPONSE or END_OF_STREAM)

@@ -22,12 +22,12 @@ final class ConnectionSlot: Sendable {
     ///
     /// - Throws: the connection error, or `unavailable` while backing off after failures.
     func connection(configuration: RPCClientConfiguration, group: any EventLoopGroup) async throws -> ClientConnection {
-        if let existing = state.withLockedValue({ $0.connection }), await existing.isUsable() {
+        if let existing = state.withLockedValue({ $0.connection }), existing.isUsable {
             return existing
         }
         try await connectLock.acquire()
         defer { connectLock.release() }
-        if let existing = state.withLockedValue({ $0.connection }), await existing.isUsable() {
+        if let existing = state.withLockedValue({ $0.connection }), existing.isUsable {
             return existing
         }
         if let retryAfter = state.withLockedValue({ $0.retryAfter }), retryAfter > .now {

@@ -174,15 +174,14 @@ public final class RPCClient: Sendable {
             defer { index = (index + 1) % slots.count }
             return index
         }
-        var lastError: (any Error)?
         for offset in 0..<slots.count {
             let slot = slots[(start + offset) % slots.count]
-            do {
-                return try await slot.connection(configuration: configuration, group: group)
-            } catch {
-                lastError = error
+            if let connection = try? await slot.connection(configuration: configuration, group: group) {
+                return connection
             }
         }
-        throw RPCError(.unavailable, "no server reachable (\(lastError.map { "\(type(of: $0))" } ?? "unknown"))")
+        let tried = slots.map(\.address.description)
+        let list = tried.count <= 2 ? tried.joined(separator: " or ") : tried.dropLast().joined(separator: ", ") + " or " + tried.last!
+        throw RPCError(.unavailable, "cannot connect to \(list)")
     }
 }

@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
 
-/// A one-shot signal that ends a call early: a CANCEL from the client, or the connection draining.
+/// A one-shot signal, such as the server's "every connection has drained".
 ///
 /// ``wait()`` returns the first reason ``fire(_:)`` gives, or `nil` when the waiting task is
 /// cancelled first.

@@ -5,12 +5,45 @@ extension ChannelPipeline.SynchronousOperations {
     /// Adds framing and envelope coding and, when `idleTimeout` is set, the idle-connection closer,
     /// which spares connections with calls in `activity`.
     func addRPCHandlers(maximumFrameLength: Int, idleTimeout: Duration?, activity: CallActivity? = nil) throws {
+        try addHandler(FlushCoalescer())
         try addHandler(ByteToMessageHandler(EnvelopeFrameDecoder(maximumFrameLength: maximumFrameLength)))
         try addHandler(MessageToByteHandler(EnvelopeFrameEncoder()))
         if let idleTimeout, let activity {
             try addHandler(IdleStateHandler(readTimeout: TimeAmount(idleTimeout)))
             try addHandler(IdleConnectionCloser(activity: activity))
         }
+    }
+}
+
+/// Turns the flushes asked for while the event loop works through its queued tasks into one.
+///
+/// Calls start (client) and answer (server) from many tasks at once, each with its own
+/// `writeAndFlush`. The first flush is put off to a task queued behind the writes already waiting,
+/// so the frames written meanwhile leave in one system call instead of one each. A close flushes
+/// first, so a frame written before it is never dropped for lack of a flush.
+final class FlushCoalescer: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var flushPending = false
+
+    func flush(context: ChannelHandlerContext) {
+        guard !flushPending else { return }
+        flushPending = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushNow(context: context)
+        }
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        flushNow(context: context)
+        context.close(mode: mode, promise: promise)
+    }
+
+    private func flushNow(context: ChannelHandlerContext) {
+        guard flushPending else { return }
+        flushPending = false
+        context.flush()
     }
 }
 

@@ -1,89 +1,43 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// One call on the server: finds the route, runs interceptors and handler, and answers once,
 /// whichever comes first of the handler's end, the deadline, and a CANCEL.
+///
+/// The call is one task. The deadline (a callback on the connection's event loop), a CANCEL and
+/// the connection's end interrupt it through its ``CallEnd``, which answers at once, without
+/// waiting for a handler that ignores cancellation, and cancels the task.
 struct ServerCall {
-    private enum Outcome: Sendable {
-        case finished(Result<ServerResponse, any Error>)
-        case deadlineExceeded
-        case cancelled
-    }
-
     let envelope: RPCV1.Envelope
     let connection: ServerConnection
-    let signal: CallSignal
+    let end: CallEnd
 
     func run() async {
-        let shared = connection.shared
-        let requestID = envelope.metadata[RPCMetadataKey.requestID].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
-            ?? shared.makeRequestID()
-        let timeout: Duration? =
-            envelope.timeoutMs > 0
-            ? .milliseconds(Int64(envelope.timeoutMs)) : shared.configuration.defaultTimeout
-        let deadline = timeout.map { ContinuousClock.now + $0 }
-        let context = ServerContext(
-            method: envelope.method,
-            requestID: requestID,
-            metadata: envelope.metadata,
-            deadline: deadline,
-            logger: shared.logger
-        )
+        let context = end.context
         let responder = CallResponder(callID: envelope.callID, channel: connection.channel)
         let request = ServerRequest(method: envelope.method, payload: envelope.payload)
-        let chain = shared.chain(for: envelope.method, responder: responder)
-
-        await withTaskGroup(of: Outcome.self) { group in
-            group.addTask {
-                do {
-                    return .finished(.success(try await chain(request, context)))
-                } catch {
-                    return .finished(.failure(error))
-                }
-            }
-            group.addTask { await signal.wait() == nil ? .finished(.failure(CancellationError())) : .cancelled }
-            if let deadline {
-                group.addTask {
-                    do {
-                        try await Task.sleep(until: deadline, clock: .continuous)
-                        return .deadlineExceeded
-                    } catch {
-                        return .finished(.failure(CancellationError()))
-                    }
-                }
-            }
-            let first = await group.next() ?? .cancelled
-            group.cancelAll()
-            // Answer before waiting for a handler that ignores cancellation.
-            await answer(first, context: context, responder: responder)
+        let chain = connection.shared.chain(for: envelope.method, responder: responder)
+        let result: Result<ServerResponse, any Error>
+        do {
+            result = .success(try await chain(request, context))
+        } catch {
+            result = .failure(error)
         }
-    }
-
-    private func answer(_ outcome: Outcome, context: ServerContext, responder: CallResponder) async {
-        let streaming = connection.shared.isServerStreaming(envelope.method)
-        var answer = RPCV1.Envelope()
-        answer.kind = streaming ? .endOfStream : .response
-        answer.callID = envelope.callID
-        answer.metadata[RPCMetadataKey.requestID] = context.requestID
-        switch outcome {
-        case .finished(.success(let response)):
+        // An interruption has answered already.
+        guard end.complete() else { return }
+        var answer = end.answerEnvelope()
+        switch result {
+        case .success(let response):
             answer.status = RPCV1.Status(code: .ok)
-            answer.payload = streaming ? [] : (response.payload ?? [])
+            answer.payload = end.isServerStreaming ? [] : (response.payload ?? [])
             answer.metadata.merge(response.metadata) { _, new in new }
-        case .finished(.failure(let error)):
+        case .failure(let error):
             let rpcError = Self.rpcError(for: error, context: context)
             answer.status = rpcError.status
             answer.metadata.merge(rpcError.metadata) { _, new in new }
-        case .deadlineExceeded:
-            answer.status = RPCV1.Status(code: .deadlineExceeded, message: "deadline exceeded")
-        case .cancelled:
-            answer.status = RPCV1.Status(code: .cancelled, message: "cancelled by the client")
         }
-        do {
-            try await responder.send(answer)
-        } catch {
-            context.logger.debug("answer not sent: connection closed")
-        }
+        responder.sendLast(answer, logger: context.logger)
     }
 
     /// Maps a handler's error to the status on the wire, once, at the server boundary.
@@ -101,5 +55,115 @@ struct ServerCall {
             context.logger.error("handler failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
         }
         return .internalError
+    }
+}
+
+/// How a call ends, decided once: by the handler's end, or by an interruption (the deadline, a
+/// CANCEL, the connection's end) that answers at once and cancels the call's task.
+///
+/// It is also the call's deadline timer on the event loop (a scheduled callback rather than a
+/// scheduled task, which would cost a promise per call).
+final class CallEnd: Sendable, NIOScheduledCallbackHandler {
+    enum Interruption: Sendable {
+        case cancelled
+        case deadlineExceeded
+    }
+
+    private struct State {
+        var ended = false
+        var interrupted = false
+        var task: Task<Void, Never>?
+        var timer: NIOScheduledCallback?
+    }
+
+    let callID: UInt64
+    let isServerStreaming: Bool
+    let context: ServerContext
+    private let timeout: Duration?
+    private let channel: any Channel
+    private let state = NIOLockedValueBox(State())
+
+    /// The call's context, with its request id and deadline counted from now.
+    init(envelope: RPCV1.Envelope, shared: ServerShared, channel: any Channel) {
+        let requestID = envelope.metadata[RPCMetadataKey.requestID].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
+            ?? shared.makeRequestID()
+        let timeout: Duration? =
+            envelope.timeoutMs > 0
+            ? .milliseconds(Int64(envelope.timeoutMs)) : shared.configuration.defaultTimeout
+        self.callID = envelope.callID
+        self.isServerStreaming = shared.isServerStreaming(envelope.method)
+        self.timeout = timeout
+        self.channel = channel
+        self.context = ServerContext(
+            method: envelope.method,
+            requestID: requestID,
+            metadata: envelope.metadata,
+            deadline: timeout.map { ContinuousClock.now + $0 },
+            logger: shared.logger
+        )
+    }
+
+    /// Starts the deadline's timer and hands over the call's task, cancelled at once if the
+    /// call was interrupted meanwhile.
+    func start(_ task: Task<Void, Never>) {
+        let timer = timeout.flatMap { timeout in
+            try? channel.eventLoop.scheduleCallback(at: .now() + TimeAmount(timeout), handler: self)
+        }
+        let (cancelTask, cancelTimer) = state.withLockedValue { state in
+            state.task = task
+            state.timer = state.ended ? nil : timer
+            return (state.interrupted, state.ended)
+        }
+        if cancelTask { task.cancel() }
+        if cancelTimer { timer?.cancel() }
+    }
+
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        interrupt(.deadlineExceeded)
+    }
+
+    /// Ends the call now, unless it has ended: answers with CANCELLED or DEADLINE_EXCEEDED and
+    /// cancels the task.
+    func interrupt(_ reason: Interruption) {
+        let ended: (task: Task<Void, Never>?, timer: NIOScheduledCallback?)? = state.withLockedValue { state in
+            guard !state.ended else { return nil }
+            state.ended = true
+            state.interrupted = true
+            defer { state.timer = nil }
+            return (state.task, state.timer)
+        }
+        guard let ended else { return }
+        if reason != .deadlineExceeded { ended.timer?.cancel() }
+        var answer = answerEnvelope()
+        switch reason {
+        case .deadlineExceeded:
+            answer.status = RPCV1.Status(code: .deadlineExceeded, message: "deadline exceeded")
+        case .cancelled:
+            answer.status = RPCV1.Status(code: .cancelled, message: "cancelled by the client")
+        }
+        CallResponder(callID: callID, channel: channel).sendLast(answer, logger: context.logger)
+        ended.task?.cancel()
+    }
+
+    /// Ends the call as the handler finished; `false` when an interruption has answered already.
+    func complete() -> Bool {
+        let timer: NIOScheduledCallback?? = state.withLockedValue { state in
+            guard !state.ended else { return .none }
+            state.ended = true
+            defer { state.timer = nil }
+            return .some(state.timer)
+        }
+        guard let timer else { return false }
+        timer?.cancel()
+        return true
+    }
+
+    /// The final envelope's common part: kind, call id and request id.
+    func answerEnvelope() -> RPCV1.Envelope {
+        var answer = RPCV1.Envelope()
+        answer.kind = isServerStreaming ? .endOfStream : .response
+        answer.callID = callID
+        answer.metadata[RPCMetadataKey.requestID] = context.requestID
+        return answer
     }
 }

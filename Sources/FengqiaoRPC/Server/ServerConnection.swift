@@ -5,10 +5,12 @@ import NIOCore
 /// One client connection on the server: reads envelopes, runs calls concurrently, answers them.
 final class ServerConnection: Sendable {
     private struct State {
-        var calls: [UInt64: CallSignal] = [:]
+        var calls: [UInt64: CallEnd] = [:]
         var draining = false
         var lastCallID: UInt64 = 0
         var closed = false
+        /// The end of ``serve(inbound:)``, waiting for the last call to finish.
+        var lastCallFinished: CheckedContinuation<Void, Never>?
     }
 
     let channel: any Channel
@@ -22,51 +24,67 @@ final class ServerConnection: Sendable {
         self.activity = activity
     }
 
-    /// Serves the connection until the peer closes it, a protocol error, or the drain ends.
+    /// Serves the connection until the peer closes it, a protocol error, or the drain ends, and
+    /// returns once every call on it has finished.
+    ///
+    /// Each call is a task of its own (not a child task), so that a CANCEL or the deadline can
+    /// cancel it; when the connection ends, its calls are interrupted and awaited here.
     func serve(inbound: NIOAsyncChannelInboundStream<RPCV1.Envelope>) async {
-        await withDiscardingTaskGroup { group in
-            do {
-                for try await envelope in inbound {
-                    switch envelope.kind {
-                    case .request:
-                        if let signal = accept(envelope) {
-                            activity.add(1)
-                            group.addTask {
-                                await self.run(envelope, signal: signal)
+        do {
+            for try await envelope in inbound {
+                switch envelope.kind {
+                case .request:
+                    if let end = accept(envelope) {
+                        activity.add(1)
+                        end.start(
+                            Task {
+                                await self.run(envelope, end: end)
                                 self.activity.add(-1)
                             }
-                        }
-                    case .cancel:
-                        let signal = state.withLockedValue { $0.calls[envelope.callID] }
-                        signal?.fire(.cancelled)
-                    case .ping:
-                        var pong = RPCV1.Envelope()
-                        pong.kind = .pong
-                        pong.callID = envelope.callID
-                        pong.payload = Array(envelope.payload.prefix(8))
-                        channel.writeAndFlush(pong, promise: nil)
-                    case .pong:
-                        break
-                    case .goAway:
-                        drain(reason: .shuttingDown, message: "client is going away")
-                    default:
-                        protocolError("unexpected envelope kind \(envelope.kind.rawValue)")
+                        )
                     }
+                case .cancel:
+                    let end = state.withLockedValue { $0.calls[envelope.callID] }
+                    end?.interrupt(.cancelled)
+                case .ping:
+                    var pong = RPCV1.Envelope()
+                    pong.kind = .pong
+                    pong.callID = envelope.callID
+                    pong.payload = Array(envelope.payload.prefix(8))
+                    channel.writeAndFlush(pong, promise: nil)
+                case .pong:
+                    break
+                case .goAway:
+                    drain(reason: .shuttingDown, message: "client is going away")
+                default:
+                    protocolError("unexpected envelope kind \(envelope.kind.rawValue)")
                 }
-            } catch let error as FrameError {
-                protocolError(error.description)
-            } catch {
-                shared.logger.debug("connection ended", metadata: ["error.type": "\(type(of: error))"])
             }
-            state.withLockedValue { $0.closed = true }
-            group.cancelAll()
+        } catch let error as FrameError {
+            protocolError(error.description)
+        } catch {
+            shared.logger.debug("connection ended", metadata: ["error.type": "\(type(of: error))"])
+        }
+        let running = state.withLockedValue { state in
+            state.closed = true
+            return Array(state.calls.values)
+        }
+        for end in running { end.interrupt(.cancelled) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLockedValue { state in
+                if state.calls.isEmpty { return true }
+                state.lastCallFinished = continuation
+                return false
+            }
+            if idle { continuation.resume() }
         }
     }
 
     /// Registers a new call, or answers it at once when the connection cannot take it.
-    private func accept(_ envelope: RPCV1.Envelope) -> CallSignal? {
-        enum Verdict { case accept(CallSignal), reject(RPCError), ignore }
+    private func accept(_ envelope: RPCV1.Envelope) -> CallEnd? {
+        enum Verdict { case accept(CallEnd), reject(RPCError), ignore }
         let limit = shared.configuration.maximumConcurrentCallsPerConnection
+        let end = CallEnd(envelope: envelope, shared: shared, channel: channel)
         let verdict: Verdict = state.withLockedValue { state in
             if envelope.callID == 0 || state.calls[envelope.callID] != nil {
                 return .ignore
@@ -77,14 +95,13 @@ final class ServerConnection: Sendable {
             if state.calls.count >= limit {
                 return .reject(RPCError(.resourceExhausted, "too many calls in flight on this connection (limit \(limit))"))
             }
-            let signal = CallSignal()
-            state.calls[envelope.callID] = signal
+            state.calls[envelope.callID] = end
             state.lastCallID = max(state.lastCallID, envelope.callID)
-            return .accept(signal)
+            return .accept(end)
         }
         switch verdict {
-        case .accept(let signal):
-            return signal
+        case .accept(let end):
+            return end
         case .reject(let error):
             var answer = RPCV1.Envelope()
             answer.kind = .response
@@ -98,13 +115,17 @@ final class ServerConnection: Sendable {
         }
     }
 
-    private func run(_ envelope: RPCV1.Envelope, signal: CallSignal) async {
-        await ServerCall(envelope: envelope, connection: self, signal: signal).run()
-        let closeNow = state.withLockedValue { state in
+    private func run(_ envelope: RPCV1.Envelope, end: CallEnd) async {
+        // The answer is written before the close, and a close flushes (see FlushCoalescer).
+        await ServerCall(envelope: envelope, connection: self, end: end).run()
+        let (closeNow, lastCallFinished) = state.withLockedValue { state in
             state.calls[envelope.callID] = nil
-            return state.draining && state.calls.isEmpty
+            guard state.calls.isEmpty else { return (false, nil as CheckedContinuation<Void, Never>?) }
+            defer { state.lastCallFinished = nil }
+            return (state.draining, state.lastCallFinished)
         }
         if closeNow { channel.close(promise: nil) }
+        lastCallFinished?.resume()
     }
 
     /// Sends GO_AWAY, refuses new calls, and closes once the calls in flight have finished.
@@ -121,8 +142,8 @@ final class ServerConnection: Sendable {
 
     /// Cancels every call still running, for the end of the grace period.
     func cancelAll() {
-        let signals = state.withLockedValue { Array($0.calls.values) }
-        for signal in signals { signal.fire(.cancelled) }
+        let ends = state.withLockedValue { Array($0.calls.values) }
+        for end in ends { end.interrupt(.cancelled) }
         channel.close(promise: nil)
     }
 

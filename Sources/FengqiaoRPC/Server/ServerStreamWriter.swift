@@ -1,4 +1,5 @@
 import FengqiaoProtobuf
+import Logging
 import NIOCore
 
 /// Writes the messages of a server-streaming call.
@@ -22,12 +23,21 @@ public struct ServerStreamWriter<Message: ProtobufMessage>: Sendable {
     }
 }
 
-/// Sends the envelopes of one call on its connection, in order, each awaited until written.
+/// Sends the envelopes of one call on its connection, in order.
 struct CallResponder: Sendable {
     let callID: UInt64
     let channel: any Channel
 
+    /// Sends a stream message, returning once it is handed to the socket.
     func send(_ envelope: RPCV1.Envelope) async throws {
         try await channel.writeAndFlush(envelope)
+    }
+
+    /// Sends the call's final answer without waiting for the socket; a failure is only logged
+    /// (the connection is gone, so nobody waits for the answer any more).
+    func sendLast(_ envelope: RPCV1.Envelope, logger: Logger) {
+        channel.writeAndFlush(envelope).whenFailure { _ in
+            logger.debug("answer not sent: connection closed")
+        }
     }
 }

@@ -261,6 +261,16 @@ struct ClientResilienceTests {
             _ = echo
         }
     }
+
+    @Test("a client that reaches no replica says which addresses it tried")
+    func unreachableMessage() async throws {
+        let client = RPCClient(configuration: .init(addresses: [.init(host: "127.0.0.1", port: 1)]))
+        defer { client.close() }
+        let error = await expectRPCError(.unavailable) {
+            _ = try await TestingV1.Echo.Client(client).echo(.init(text: "x"))
+        }
+        #expect(error?.message == "cannot connect to 127.0.0.1:1")
+    }
 }
 
 @Suite("Service lifecycle")

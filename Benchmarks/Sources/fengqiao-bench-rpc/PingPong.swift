@@ -1,0 +1,156 @@
+import NIOCore
+import NIOPosix
+
+// The ceiling: a bare length-prefixed TCP ping-pong on SwiftNIO. A frame is a 4-byte big-endian
+// length and that many bytes; the server writes every frame back unchanged and flushes once per
+// read, the client matches answers to requests in order. No protobuf, no envelope, no tasks on the
+// server.
+
+/// Splits the byte stream into whole frames, each passed on with its length prefix.
+struct LengthPrefixedFrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self),
+            let frame = buffer.readSlice(length: 4 + Int(length))
+        else { return .needMoreData }
+        context.fireChannelRead(wrapInboundOut(frame))
+        return .continue
+    }
+}
+
+/// The server end: echoes every frame, one flush per read from the socket.
+final class PingPongServerHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.write(data, promise: nil)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+    }
+}
+
+enum PingPongServer {
+    /// Listens on 127.0.0.1 and returns the bound channel.
+    static func start(port: Int) async throws -> any Channel {
+        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LengthPrefixedFrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(PingPongServerHandler())
+                }
+            }
+            .bind(host: "127.0.0.1", port: port)
+            .get()
+    }
+}
+
+/// The client end of one connection: requests go out in order, answers come back in order.
+final class PingPongClientHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var context: ChannelHandlerContext?
+    private var waiting = CircularBuffer<EventLoopPromise<ByteBuffer>>()
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func send(_ frame: ByteBuffer, promise: EventLoopPromise<ByteBuffer>) {
+        guard let context else {
+            promise.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        waiting.append(promise)
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        waiting.popFirst()?.succeed(frame)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        while let promise = waiting.popFirst() {
+            promise.fail(ChannelError.ioOnClosedChannel)
+        }
+        self.context = nil
+        context.fireChannelInactive()
+    }
+}
+
+/// One ping-pong connection, shared by the tasks that call through it.
+final class PingPongConnection: Sendable {
+    let channel: any Channel
+    private let handler: NIOLoopBound<PingPongClientHandler>
+
+    private init(channel: any Channel, handler: NIOLoopBound<PingPongClientHandler>) {
+        self.channel = channel
+        self.handler = handler
+    }
+
+    static func connect(port: Int) async throws -> PingPongConnection {
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LengthPrefixedFrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(PingPongClientHandler())
+                }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .flatMapThrowing { channel in
+                let handler = try channel.pipeline.syncOperations.handler(type: PingPongClientHandler.self)
+                return PingPongConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+            }
+            .get()
+    }
+
+    /// Sends `frame` (length prefix included) and returns the echoed frame.
+    func call(_ frame: ByteBuffer) async throws -> ByteBuffer {
+        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.send(frame, promise: promise) }
+        return try await promise.futureResult.get()
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+}
+
+extension PingPongConnection {
+    /// Drives ping-pongs of `payloadSize` bytes: `concurrency` tasks calling in a loop, task `n`
+    /// through connection `n % connections`.
+    static func load(port: Int, payloadSize: Int, shape: LoadShape, timing: Timing) async throws -> Measurement {
+        var connections: [PingPongConnection] = []
+        for _ in 0..<shape.connections {
+            connections.append(try await PingPongConnection.connect(port: port))
+        }
+        var frame = ByteBuffer()
+        frame.writeInteger(UInt32(payloadSize), endianness: .big)
+        frame.writeRepeatingByte(0x61, count: payloadSize)
+        let request = frame
+        let open = connections
+        do {
+            let measurement = try await Load.measure(workers: shape.concurrency, timing: timing) { worker in
+                let answer = try await open[worker % open.count].call(request)
+                guard answer.readableBytes == request.readableBytes else {
+                    throw BenchError("ping-pong answered \(answer.readableBytes) bytes")
+                }
+            }
+            for connection in connections { await connection.close() }
+            return measurement
+        } catch {
+            for connection in connections { await connection.close() }
+            throw error
+        }
+    }
+}
