@@ -19,6 +19,15 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
     private var stopping = false
     private var threadID: pthread_t?
 
+    /// The task whose cancellation handler covers statements run here (see
+    /// `PostgresConnection.withThread`), if any, by identity. Read and written on this thread only.
+    var guardedTask: UnsafeRawPointer?
+
+    /// The identity of the task running now, if any; compared, never dereferenced.
+    static var currentTask: UnsafeRawPointer? {
+        withUnsafeCurrentTask { task in task.map { unsafeBitCast($0, to: UnsafeRawPointer.self) } }
+    }
+
     init(name: String) {
         let started = NSCondition()
         let thread = Thread { [self] in
@@ -33,6 +42,13 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
         thread.start()
         while threadID == nil { started.wait() }
         started.unlock()
+    }
+
+    /// Whether the caller runs on this thread, in the task that `guardedTask` names: such a caller
+    /// can run a statement right here, synchronously.
+    var isGuardingCurrentTask: Bool {
+        guard isCurrent, let guardedTask else { return false }
+        return Self.currentTask == guardedTask
     }
 
     /// Whether the caller runs on this thread.

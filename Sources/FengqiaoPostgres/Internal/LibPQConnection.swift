@@ -16,7 +16,7 @@ final class LibPQConnection: @unchecked Sendable {
     private let target: String
     private var statements: [StatementKey: String] = [:]
     private var nextStatement = 0
-    private let cancelHandle: NIOLockedValueBox<OpaquePointer?>
+    private let cancelState: NIOLockedValueBox<CancelState>
 
     /// The most prepared statements kept per connection before the cache is emptied.
     static let statementCacheLimit = 512
@@ -24,6 +24,12 @@ final class LibPQConnection: @unchecked Sendable {
     struct StatementKey: Hashable {
         var sql: String
         var types: [PostgresDataType]
+    }
+
+    private struct CancelState {
+        var handle: OpaquePointer?
+        /// Cancellable calls under way: `cancel()` only reaches the server while one runs.
+        var running = 0
     }
 
     init(configuration: PostgresConfiguration) throws {
@@ -46,13 +52,13 @@ final class LibPQConnection: @unchecked Sendable {
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         self.handle = connection
         self.target = configuration.target
-        self.cancelHandle = NIOLockedValueBox(PQgetCancel(connection))
+        self.cancelState = NIOLockedValueBox(CancelState(handle: PQgetCancel(connection)))
     }
 
     deinit {
-        cancelHandle.withLockedValue { cancel in
-            if let cancel { PQfreeCancel(cancel) }
-            cancel = nil
+        cancelState.withLockedValue { state in
+            if let cancel = state.handle { PQfreeCancel(cancel) }
+            state.handle = nil
         }
         PQfinish(handle)
     }
@@ -102,13 +108,26 @@ final class LibPQConnection: @unchecked Sendable {
         lock.withLock { PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE }
     }
 
-    /// Asks the server to cancel the statement running now, if any. Safe from any thread.
+    /// Asks the server to cancel the statement running now, if a cancellable call (see
+    /// `cancellable(_:)`) is under way; otherwise there is nothing to cancel and no request goes
+    /// out. Safe from any thread.
     func cancel() {
-        cancelHandle.withLockedValue { cancel in
-            guard let cancel else { return }
+        cancelState.withLockedValue { state in
+            guard state.running > 0, let cancel = state.handle else { return }
             var buffer = [CChar](repeating: 0, count: 256)
             _ = PQcancel(cancel, &buffer, Int32(buffer.count))
         }
+    }
+
+    /// Runs `body` as a call `cancel()` may interrupt, unless the current task is already cancelled.
+    ///
+    /// The task's cancellation is checked after the call is marked as under way, so a cancellation
+    /// either is seen here or finds the call running and reaches the server.
+    func cancellable<Value>(_ body: () throws -> Value) throws -> Value {
+        cancelState.withLockedValue { $0.running += 1 }
+        defer { cancelState.withLockedValue { $0.running -= 1 } }
+        try Task.checkCancellation()
+        return try body()
     }
 
     // MARK: Statements
