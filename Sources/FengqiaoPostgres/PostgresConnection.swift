@@ -70,7 +70,7 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
         }
     }
 
-    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+    public nonisolated(nonsending) func query(_ query: PostgresQuery) async throws -> PostgresRows {
         let storage: PostgresResultStorage
         if thread.isGuardingCurrentTask {
             storage = try core.cancellable { try core.execute(query) }
@@ -193,7 +193,7 @@ public struct PostgresTransaction: PostgresQueryable {
     /// The connection the transaction runs on.
     public let connection: PostgresConnection
 
-    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+    public nonisolated(nonsending) func query(_ query: PostgresQuery) async throws -> PostgresRows {
         try await connection.query(query)
     }
 
