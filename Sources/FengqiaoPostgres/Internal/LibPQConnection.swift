@@ -14,16 +14,29 @@ final class LibPQConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private let lock = NIOLock()
     private let target: String
-    private var statements: [StatementKey: String] = [:]
+    /// The names of the statements prepared on this connection (NUL-terminated, owned here).
+    private var statements: [StatementKey: UnsafeMutablePointer<CChar>] = [:]
     private var nextStatement = 0
     private let cancelState: NIOLockedValueBox<CancelState>
 
     /// The most prepared statements kept per connection before the cache is emptied.
     static let statementCacheLimit = 512
 
-    struct StatementKey: Hashable {
+    /// A statement's text and its parameters' types, which together select a prepared statement.
+    ///
+    /// Only the text is hashed: the same text with other parameter types is rare, and the types
+    /// are compared on a match.
+    private struct StatementKey: Hashable {
         var sql: String
-        var types: [PostgresDataType]
+        var bindings: PostgresBindings
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            lhs.sql == rhs.sql && lhs.bindings.hasSameTypes(as: rhs.bindings)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(sql)
+        }
     }
 
     private struct CancelState {
@@ -60,6 +73,7 @@ final class LibPQConnection: @unchecked Sendable {
             if let cancel = state.handle { PQfreeCancel(cancel) }
             state.handle = nil
         }
+        for name in statements.values { free(name) }
         PQfinish(handle)
     }
 
@@ -134,13 +148,13 @@ final class LibPQConnection: @unchecked Sendable {
 
     /// Runs one statement through the extended protocol, preparing it once per connection.
     func execute(_ query: PostgresQuery) throws -> PostgresResultStorage {
-        try lock.withLock {
-            let name = try prepareLocked(query)
-            let result = query.bindings.withCArrays { values, lengths, formats in
-                PQexecPrepared(handle, name, Int32(query.bindings.count), values, lengths, formats, 1)
-            }
-            return try check(result, query: query.sql)
+        lock.lock()
+        defer { lock.unlock() }
+        let name = try preparedNameLocked(query)
+        let result = query.bindings.withCArrays { count, values, lengths, formats in
+            PQexecPrepared(handle, name, count, values, lengths, formats, 1)
         }
+        return try check(result, query: query.sql)
     }
 
     /// Runs SQL text through the simple protocol: several statements are allowed, parameters are not.
@@ -151,22 +165,33 @@ final class LibPQConnection: @unchecked Sendable {
         }
     }
 
-    private func prepareLocked(_ query: PostgresQuery) throws -> String {
-        let key = StatementKey(sql: query.sql, types: query.bindings.types)
-        if let name = statements[key] { return name }
+    /// The name of the statement prepared for `query`'s text and parameter types, preparing it
+    /// first if this connection has not yet.
+    private func preparedNameLocked(_ query: PostgresQuery) throws -> UnsafePointer<CChar> {
+        let key = StatementKey(sql: query.sql, bindings: query.bindings)
+        if let name = statements[key] { return UnsafePointer(name) }
         if statements.count >= Self.statementCacheLimit {
             _ = try check(PQexec(handle, "DEALLOCATE ALL"), query: "DEALLOCATE ALL")
+            for name in statements.values { free(name) }
             statements.removeAll(keepingCapacity: true)
         }
         nextStatement += 1
-        let name = "fq_\(nextStatement)"
-        let oids = key.types.map(\.oid)
-        let result = oids.withUnsafeBufferPointer { types in
-            PQprepare(handle, name, query.sql, Int32(oids.count), types.baseAddress)
+        guard let name = strdup("fq_\(nextStatement)") else {
+            throw PostgresError(.connectionFailed, "out of memory", query: query.sql)
         }
-        _ = try check(result, query: query.sql)
-        statements[key] = name
-        return name
+        let oids = query.bindings.types.map(\.oid)
+        let result = oids.withUnsafeBufferPointer { oids in
+            PQprepare(handle, name, query.sql, Int32(oids.count), oids.baseAddress)
+        }
+        do {
+            _ = try check(result, query: query.sql)
+        } catch {
+            free(name)
+            throw error
+        }
+        // Only the types matter in the key; the values are dropped so they are not kept alive.
+        statements[StatementKey(sql: query.sql, bindings: query.bindings.withoutValues)] = name
+        return UnsafePointer(name)
     }
 
     /// Turns a libpq result into rows, or into the error it reports; frees failed results.
