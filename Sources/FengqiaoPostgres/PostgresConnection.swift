@@ -52,28 +52,29 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
     /// Runs `body` with one cancellation handler for every statement the current task runs here,
     /// so that none needs a handler of its own (see `run(_:)`); the first task to arrive on the
     /// thread holds the guard until its `body` returns, and any other task's statements take the
-    /// slower way meanwhile.
+    /// slower way meanwhile. The handler cancels only statements of the guarded task.
     private func guarding<Result>(_ body: () async throws -> Result) async throws -> Result {
-        guard thread.isCurrent, thread.guardedTask == nil, let task = ConnectionThread.currentTask else {
+        guard thread.isCurrent, thread.guarded == nil, let task = ConnectionThread.currentTask else {
             return try await body()
         }
-        thread.guardedTask = task
+        let core = self.core
+        let token = core.makeCancelToken()
+        thread.guarded = (task, token)
         defer {
             precondition(thread.isCurrent, "a connection's guard must be released on its own thread")
-            thread.guardedTask = nil
+            thread.guarded = nil
         }
-        let core = self.core
         return try await withTaskCancellationHandler {
             try await body()
         } onCancel: {
-            core.cancel()
+            core.cancel(token)
         }
     }
 
     public nonisolated(nonsending) func query(_ query: PostgresQuery) async throws -> PostgresRows {
         let storage: PostgresResultStorage
-        if thread.isGuardingCurrentTask {
-            storage = try core.cancellable { try core.execute(query) }
+        if let token = thread.tokenOfCurrentTask {
+            storage = try core.cancellable(token) { try core.execute(query) }
         } else {
             storage = try await run { core in try core.execute(query) }
         }
@@ -159,13 +160,14 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
     /// handler for this call alone.
     func run<Value: Sendable>(_ body: @escaping @Sendable (LibPQConnection) throws -> Value) async throws -> Value {
         let core = self.core
-        if thread.isGuardingCurrentTask { return try core.cancellable { try body(core) } }
+        if let token = thread.tokenOfCurrentTask { return try core.cancellable(token) { try body(core) } }
         return try await withThread {
-            if thread.isGuardingCurrentTask { return try core.cancellable { try body(core) } }
+            if let token = thread.tokenOfCurrentTask { return try core.cancellable(token) { try body(core) } }
+            let token = core.makeCancelToken()
             return try await withTaskCancellationHandler {
-                try core.cancellable { try body(core) }
+                try core.cancellable(token) { try body(core) }
             } onCancel: {
-                core.cancel()
+                core.cancel(token)
             }
         }
     }

@@ -120,6 +120,29 @@ import NIOConcurrencyHelpers
         await pool.close()
     }
 
+    @Test func cancellingTheBorrowerLeavesAnotherTasksStatementAlone() async throws {
+        let pool = try TestPostgres.makePool(maximumConnections: 1)
+        let other = NIOLockedValueBox<Task<Int, Error>?>(nil)
+        let borrower = Task {
+            try await pool.withConnection { connection in
+                let task = Task { try await connection.queryValue("SELECT 5 FROM pg_sleep(1.5)", as: Int.self) }
+                other.withLockedValue { $0 = task }
+                // The borrower waits elsewhere while another task's statement runs on its connection.
+                try await Task.sleep(for: .seconds(30))
+            }
+        }
+        try await waitUntil {
+            try await PostgresConnection.connect(to: pool.configuration).queryValue(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT 5 FROM pg_sleep(1.5)' AND state = 'active'",
+                as: Int.self) == 1
+        }
+        borrower.cancel()
+        await #expect(throws: CancellationError.self) { try await borrower.value }
+        let task = try #require(other.withLockedValue { $0 })
+        #expect(try await task.value == 5)
+        await pool.close()
+    }
+
     @Test func aTaskCancelledBetweenStatementsRunsNoMore() async throws {
         let pool = try TestPostgres.makePool(maximumConnections: 1)
         let ran = NIOLockedValueBox(0)

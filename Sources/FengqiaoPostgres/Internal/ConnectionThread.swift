@@ -20,8 +20,9 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
     private var threadID: pthread_t?
 
     /// The task whose cancellation handler covers statements run here (see
-    /// `PostgresConnection.withThread`), if any, by identity. Read and written on this thread only.
-    var guardedTask: UnsafeRawPointer?
+    /// `PostgresConnection.withThread`), by identity, and the token its handler cancels with.
+    /// Read and written on this thread only.
+    var guarded: (task: UnsafeRawPointer, token: LibPQConnection.CancelToken)?
 
     /// The identity of the task running now, if any; compared, never dereferenced.
     static var currentTask: UnsafeRawPointer? {
@@ -44,11 +45,11 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
         started.unlock()
     }
 
-    /// Whether the caller runs on this thread, in the task that `guardedTask` names: such a caller
-    /// can run a statement right here, synchronously.
-    var isGuardingCurrentTask: Bool {
-        guard isCurrent, let guardedTask else { return false }
-        return Self.currentTask == guardedTask
+    /// The guard's token when the caller runs on this thread, in the guarded task: such a caller
+    /// can run a statement right here, synchronously, under that token.
+    var tokenOfCurrentTask: LibPQConnection.CancelToken? {
+        guard isCurrent, let guarded, Self.currentTask == guarded.task else { return nil }
+        return guarded.token
     }
 
     /// Whether the caller runs on this thread.

@@ -58,8 +58,15 @@ final class LibPQConnection: @unchecked Sendable {
 
     private struct CancelState {
         var handle: OpaquePointer?
-        /// Cancellable calls under way: `cancel()` only reaches the server while one runs.
-        var running = 0
+        /// The token of the cancellable call under way, if any: `cancel(_:)` with that token
+        /// reaches the server, any other does nothing.
+        var running: CancelToken?
+        var lastToken: UInt64 = 0
+    }
+
+    /// Names who may cancel a call: one `withThread` scope, or one call.
+    struct CancelToken: Equatable, Sendable {
+        fileprivate var value: UInt64
     }
 
     init(configuration: PostgresConfiguration) throws {
@@ -139,24 +146,33 @@ final class LibPQConnection: @unchecked Sendable {
         lock.withLock { PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE }
     }
 
-    /// Asks the server to cancel the statement running now, if a cancellable call (see
-    /// `cancellable(_:)`) is under way; otherwise there is nothing to cancel and no request goes
-    /// out. Safe from any thread.
-    func cancel() {
+    /// A token no call has used yet.
+    func makeCancelToken() -> CancelToken {
         cancelState.withLockedValue { state in
-            guard state.running > 0, let cancel = state.handle else { return }
+            state.lastToken += 1
+            return CancelToken(value: state.lastToken)
+        }
+    }
+
+    /// Asks the server to cancel the statement running now, if it runs as a cancellable call
+    /// under `token` (see `cancellable(_:_:)`); otherwise no request goes out, so a cancel never
+    /// reaches another caller's statement. Safe from any thread.
+    func cancel(_ token: CancelToken) {
+        cancelState.withLockedValue { state in
+            guard state.running == token, let cancel = state.handle else { return }
             var buffer = [CChar](repeating: 0, count: 256)
             _ = PQcancel(cancel, &buffer, Int32(buffer.count))
         }
     }
 
-    /// Runs `body` as a call `cancel()` may interrupt, unless the current task is already cancelled.
+    /// Runs `body` as a call `cancel(token)` may interrupt, unless the current task is already
+    /// cancelled. Calls run on the connection's thread, one at a time.
     ///
     /// The task's cancellation is checked after the call is marked as under way, so a cancellation
     /// either is seen here or finds the call running and reaches the server.
-    func cancellable<Value>(_ body: () throws -> Value) throws -> Value {
-        cancelState.withLockedValue { $0.running += 1 }
-        defer { cancelState.withLockedValue { $0.running -= 1 } }
+    func cancellable<Value>(_ token: CancelToken, _ body: () throws -> Value) throws -> Value {
+        cancelState.withLockedValue { $0.running = token }
+        defer { cancelState.withLockedValue { $0.running = nil } }
         try Task.checkCancellation()
         return try body()
     }
