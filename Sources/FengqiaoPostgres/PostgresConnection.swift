@@ -46,11 +46,38 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
     /// Child tasks started inside prefer the same thread too, so keep parallel work outside.
     public func withThread<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
         if thread.isCurrent { return try await body() }
-        return try await withTaskExecutorPreference(thread) { try await body() }
+        return try await withTaskExecutorPreference(thread) { try await guarding(body) }
     }
 
-    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
-        let storage = try await run { core in try core.execute(query) }
+    /// Runs `body` with one cancellation handler for every statement the current task runs here,
+    /// so that none needs a handler of its own (see `run(_:)`); the first task to arrive on the
+    /// thread holds the guard until its `body` returns, and any other task's statements take the
+    /// slower way meanwhile. The handler cancels only statements of the guarded task.
+    private func guarding<Result>(_ body: () async throws -> Result) async throws -> Result {
+        guard thread.isCurrent, thread.guarded == nil, let task = ConnectionThread.currentTask else {
+            return try await body()
+        }
+        let core = self.core
+        let token = core.makeCancelToken()
+        thread.guarded = (task, token)
+        defer {
+            precondition(thread.isCurrent, "a connection's guard must be released on its own thread")
+            thread.guarded = nil
+        }
+        return try await withTaskCancellationHandler {
+            try await body()
+        } onCancel: {
+            core.cancel(token)
+        }
+    }
+
+    public nonisolated(nonsending) func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        let storage: PostgresResultStorage
+        if let token = thread.tokenOfCurrentTask {
+            storage = try core.cancellable(token) { try core.execute(query) }
+        } else {
+            storage = try await run { core in try core.execute(query) }
+        }
         return PostgresRows(storage: storage, query: query.sql)
     }
 
@@ -127,14 +154,20 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
 
     /// Runs a blocking libpq call on the connection's thread, cancelling the statement if the task
     /// is cancelled meanwhile.
+    ///
+    /// Inside `withThread` (so inside `withConnection` and `transaction`) the call runs right away
+    /// under the handler `withThread` installed; a task that reaches the thread another way gets a
+    /// handler for this call alone.
     func run<Value: Sendable>(_ body: @escaping @Sendable (LibPQConnection) throws -> Value) async throws -> Value {
         let core = self.core
+        if let token = thread.tokenOfCurrentTask { return try core.cancellable(token) { try body(core) } }
         return try await withThread {
-            try await withTaskCancellationHandler {
-                try Task.checkCancellation()
-                return try body(core)
+            if let token = thread.tokenOfCurrentTask { return try core.cancellable(token) { try body(core) } }
+            let token = core.makeCancelToken()
+            return try await withTaskCancellationHandler {
+                try core.cancellable(token) { try body(core) }
             } onCancel: {
-                core.cancel()
+                core.cancel(token)
             }
         }
     }
@@ -162,7 +195,7 @@ public struct PostgresTransaction: PostgresQueryable {
     /// The connection the transaction runs on.
     public let connection: PostgresConnection
 
-    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+    public nonisolated(nonsending) func query(_ query: PostgresQuery) async throws -> PostgresRows {
         try await connection.query(query)
     }
 

@@ -42,7 +42,12 @@ public struct PostgresDataType: Hashable, Sendable, CustomStringConvertible {
     public static let jsonbArray = Self(oid: 3807)
 
     /// Whether values of this type are text on the wire (so `String` can decode them).
-    var isTextual: Bool { [Self.text, .varchar, .bpchar, .name, .json, .unknown].contains(self) }
+    var isTextual: Bool {
+        switch oid {
+        case Self.text.oid, Self.varchar.oid, Self.bpchar.oid, Self.name.oid, Self.json.oid, Self.unknown.oid: true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {

@@ -102,7 +102,7 @@ public final class PostgresPool: PostgresQueryable, Sendable {
         state.withLockedValue { Statistics(open: $0.open, idle: $0.idle.count, waiting: $0.waiters.count) }
     }
 
-    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+    public nonisolated(nonsending) func query(_ query: PostgresQuery) async throws -> PostgresRows {
         try await withConnection { try await $0.query(query) }
     }
 

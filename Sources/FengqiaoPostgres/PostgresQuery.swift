@@ -29,6 +29,9 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
         self.init(unsafeSQL: stringInterpolation.sql, bindings: stringInterpolation.bindings)
     }
 
+    /// `$0` to `$15`, so that binding a parameter builds no string.
+    static let placeholders: [String] = (0..<16).map { "$\($0)" }
+
     /// Collects literal SQL and turns each interpolation into the next placeholder.
     public struct StringInterpolation: StringInterpolationProtocol, Sendable {
         var sql: String
@@ -53,29 +56,38 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
         /// Binds a value.
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value) {
             bindings.append(value)
-            sql += "$\(bindings.count)"
+            appendPlaceholder()
         }
 
         /// Binds a value, or NULL of the value's type.
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
             bindings.append(value)
-            sql += "$\(bindings.count)"
+            appendPlaceholder()
+        }
+
+        /// Appends `$n` for the last parameter bound.
+        private mutating func appendPlaceholder() {
+            let number = bindings.count
+            if number < PostgresQuery.placeholders.count {
+                sql += PostgresQuery.placeholders[number]
+            } else {
+                sql += "$\(number)"
+            }
         }
     }
 }
 
 /// The parameters of a statement, encoded in PostgreSQL's binary format into one buffer.
 public struct PostgresBindings: Sendable, Hashable {
-    /// The declared type of each parameter.
-    public private(set) var types: [PostgresDataType] = []
     /// The encoded parameters back to back.
     private(set) var bytes: [UInt8] = []
-    /// Where each parameter starts in `bytes`, and its length, or -1 for NULL.
+    /// Each parameter's declared type, where it starts in `bytes` and its length (-1 for NULL).
     private(set) var slots: [Slot] = []
 
     struct Slot: Sendable, Hashable {
         var offset: Int
         var length: Int32
+        var type: UInt32
     }
 
     public init() {}
@@ -86,22 +98,41 @@ public struct PostgresBindings: Sendable, Hashable {
     }
 
     init(capacity: Int) {
-        types.reserveCapacity(capacity)
         slots.reserveCapacity(capacity)
     }
 
+    /// The declared type of each parameter.
+    public var types: [PostgresDataType] { slots.map { PostgresDataType(oid: $0.type) } }
+
     /// The number of parameters.
-    public var count: Int { types.count }
+    public var count: Int { slots.count }
 
     /// The size of the encoded parameters, in bytes.
     var byteCount: Int { bytes.count }
+
+    /// Whether both have the same number of parameters, declared as the same types.
+    func hasSameTypes(as other: PostgresBindings) -> Bool {
+        slots.withUnsafeBufferPointer { mine in
+            other.slots.withUnsafeBufferPointer { theirs in
+                guard mine.count == theirs.count else { return false }
+                for index in mine.indices where mine[index].type != theirs[index].type { return false }
+                return true
+            }
+        }
+    }
+
+    /// The same parameter types with no values: NULL of each type.
+    var withoutValues: PostgresBindings {
+        var copy = PostgresBindings()
+        copy.slots = slots.map { Slot(offset: 0, length: -1, type: $0.type) }
+        return copy
+    }
 
     /// Appends a parameter.
     public mutating func append<Value: PostgresEncodable>(_ value: Value) {
         let start = bytes.count
         value.encode(into: &bytes)
-        types.append(Value.postgresType)
-        slots.append(Slot(offset: start, length: Int32(bytes.count - start)))
+        slots.append(Slot(offset: start, length: Int32(bytes.count - start), type: Value.postgresType.oid))
     }
 
     /// Appends a parameter that may be NULL.
@@ -109,34 +140,41 @@ public struct PostgresBindings: Sendable, Hashable {
         if let value {
             append(value)
         } else {
-            types.append(Value.postgresType)
-            slots.append(Slot(offset: bytes.count, length: -1))
+            slots.append(Slot(offset: bytes.count, length: -1, type: Value.postgresType.oid))
         }
     }
 
-    /// Calls `body` with the C arrays libpq's `PQexecPrepared` takes: values, lengths and formats.
+    /// Calls `body` with what libpq's `PQexecPrepared` takes: the number of parameters and the
+    /// arrays of their values, lengths and formats.
     func withCArrays<R>(
         _ body: (
+            _ count: Int32,
             _ values: UnsafePointer<UnsafePointer<CChar>?>?,
             _ lengths: UnsafePointer<Int32>?,
             _ formats: UnsafePointer<Int32>?
         ) throws -> R
     ) rethrows -> R {
-        if slots.isEmpty { return try body(nil, nil, nil) }
-        // Stack space for the three arrays: this runs once per statement. A zero-length value
-        // still needs a non-NULL pointer, so an empty buffer stands in with one byte.
-        let empty: [UInt8] = [0]
-        return try (bytes.isEmpty ? empty : bytes).withUnsafeBytes { raw in
-            let base = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-            return try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: slots.count) { values in
-                try withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * slots.count) { integers in
-                    for (index, slot) in slots.enumerated() {
-                        values.initializeElement(at: index, to: slot.length < 0 ? nil : base + slot.offset)
-                        integers.initializeElement(at: index, to: max(slot.length, 0))
-                        integers.initializeElement(at: slots.count + index, to: 1)  // binary format
+        try slots.withUnsafeBufferPointer { slots in
+            if slots.isEmpty { return try body(0, nil, nil, nil) }
+            let count = slots.count
+            // Stack space for the three arrays: this runs once per statement. A zero-length value
+            // still needs a non-NULL pointer, so with no bytes at all one on the stack stands in.
+            return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1) { spare in
+                try bytes.withUnsafeBytes { raw in
+                    let base = raw.isEmpty
+                        ? UnsafePointer(spare.baseAddress!) : raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                    return try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { values in
+                        try withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * count) { integers in
+                            for index in 0..<count {
+                                let slot = slots[index]
+                                values.initializeElement(at: index, to: slot.length < 0 ? nil : base + slot.offset)
+                                integers.initializeElement(at: index, to: max(slot.length, 0))
+                                integers.initializeElement(at: count + index, to: 1)  // binary format
+                            }
+                            let lengths = UnsafePointer(integers.baseAddress!)
+                            return try body(Int32(count), UnsafePointer(values.baseAddress!), lengths, lengths + count)
+                        }
                     }
-                    let lengths = UnsafePointer(integers.baseAddress!)
-                    return try body(UnsafePointer(values.baseAddress!), lengths, lengths + slots.count)
                 }
             }
         }

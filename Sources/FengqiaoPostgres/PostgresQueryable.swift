@@ -6,25 +6,25 @@ public protocol PostgresQueryable: Sendable {
     /// Runs one statement and returns its rows.
     ///
     /// - Throws: `PostgresError`; `.server` errors carry the SQLSTATE.
-    func query(_ query: PostgresQuery) async throws -> PostgresRows
+    nonisolated(nonsending) func query(_ query: PostgresQuery) async throws -> PostgresRows
 }
 
 extension PostgresQueryable {
     /// Runs a statement and returns how many rows it touched.
     @discardableResult
-    public func execute(_ query: PostgresQuery) async throws -> Int {
+    public nonisolated(nonsending) func execute(_ query: PostgresQuery) async throws -> Int {
         try await self.query(query).affectedRows
     }
 
     /// Returns the first row, or `nil` when there is none.
-    public func queryFirst(_ query: PostgresQuery) async throws -> PostgresRow? {
+    public nonisolated(nonsending) func queryFirst(_ query: PostgresQuery) async throws -> PostgresRow? {
         try await self.query(query).first
     }
 
     /// Returns the first column of the first row.
     ///
     /// - Throws: `PostgresError.decoding` when there is no row or the value is NULL.
-    public func queryValue<Value: PostgresDecodable>(
+    public nonisolated(nonsending) func queryValue<Value: PostgresDecodable>(
         _ query: PostgresQuery, as type: Value.Type = Value.self
     ) async throws -> Value {
         guard let row = try await queryFirst(query) else {

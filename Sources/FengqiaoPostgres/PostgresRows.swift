@@ -45,15 +45,16 @@ public struct PostgresRow: Sendable {
     /// - Throws: `PostgresError.decoding` naming the column, its PostgreSQL type and the Swift type,
     ///   when the value is NULL or does not fit.
     public func decode<Value: PostgresDecodable>(_: Value.Type = Value.self, at column: Int) throws -> Value {
-        guard let value = try decodeOptional(Value.self, at: column) else {
+        guard let bytes = try valueBytes(at: column) else {
             throw decodingError(column: column, swiftType: Value.self, reason: "value is NULL")
         }
-        return value
+        return try decodeValue(Value.self, from: bytes, at: column)
     }
 
     /// Reads the column at `column` (0-based) as `Value`, or `nil` for NULL.
     public func decode<Value: PostgresDecodable>(_: Value?.Type, at column: Int) throws -> Value? {
-        try decodeOptional(Value.self, at: column)
+        guard let bytes = try valueBytes(at: column) else { return nil }
+        return try decodeValue(Value.self, from: bytes, at: column)
     }
 
     /// Reads the named column as `Value`.
@@ -63,7 +64,7 @@ public struct PostgresRow: Sendable {
 
     /// Reads the named column as `Value`, or `nil` for NULL.
     public func decode<Value: PostgresDecodable>(_: Value?.Type, column name: String) throws -> Value? {
-        try decodeOptional(Value.self, at: try columnIndex(name))
+        try decode(Value?.self, at: try columnIndex(name))
     }
 
     /// Whether the column at `column` is NULL.
@@ -78,20 +79,24 @@ public struct PostgresRow: Sendable {
         return column
     }
 
-    private func decodeOptional<Value: PostgresDecodable>(_: Value.Type, at column: Int) throws -> Value? {
+    /// The bytes of the value at `column`, or `nil` for NULL.
+    private func valueBytes(at column: Int) throws -> UnsafeRawBufferPointer? {
         guard column >= 0, column < storage.columnCount else {
             throw PostgresError(
                 .decoding, "column index \(column) out of range (\(storage.columnCount) columns)", query: query)
         }
         let result = storage.result
         if PQgetisnull(result, index, Int32(column)) != 0 { return nil }
+        // In range and not NULL, libpq's value pointer is never NULL (an empty value is "").
         let length = Int(PQgetlength(result, index, Int32(column)))
-        let type = storage.columnType(column)
+        return UnsafeRawBufferPointer(start: PQgetvalue(result, index, Int32(column)), count: length)
+    }
+
+    private func decodeValue<Value: PostgresDecodable>(
+        _: Value.Type, from bytes: UnsafeRawBufferPointer, at column: Int
+    ) throws -> Value {
         do {
-            guard let pointer = PQgetvalue(result, index, Int32(column)) else {
-                throw PostgresDecodingFailure("no value")
-            }
-            return try Value.decode(from: UnsafeRawBufferPointer(start: pointer, count: length), type: type)
+            return try Value.decode(from: bytes, type: storage.columnType(column))
         } catch let failure as PostgresDecodingFailure {
             throw decodingError(column: column, swiftType: Value.self, reason: failure.reason)
         }
@@ -147,7 +152,15 @@ final class PostgresResultStorage: @unchecked Sendable {
 
     /// The number of rows a command touched, or the rows returned when the command has no count.
     var affectedRows: Int {
-        let tuples = PQcmdTuples(result).map { String(cString: $0) } ?? ""
-        return Int(tuples) ?? rowCount
+        // PQcmdTuples gives the count as decimal text, or "" when the command reports none.
+        guard var digit = PQcmdTuples(result), digit.pointee != 0 else { return rowCount }
+        var count = 0
+        while digit.pointee != 0 {
+            let value = Int(digit.pointee) - 0x30  // "0"
+            guard (0...9).contains(value) else { return rowCount }
+            count = count &* 10 &+ value
+            digit += 1
+        }
+        return count
     }
 }

@@ -92,4 +92,75 @@ import NIOConcurrencyHelpers
         #expect(try await pool.queryValue("SELECT 7", as: Int.self) == 7)
         await pool.close()
     }
+
+    @Test func cancellingAChildTaskOnTheConnectionCancelsItsStatement() async throws {
+        let pool = try TestPostgres.makePool(maximumConnections: 1)
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await pool.withConnection { connection in
+            // The first child runs on the connection's thread, as the lending task does, but only it
+            // is cancelled: the group cancels it when the second child, elsewhere, throws.
+            await #expect(throws: Refused.self) {
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask { try await connection.execute("SELECT pg_sleep(29)") }
+                    group.addTask(executorPreference: globalConcurrentExecutor) {
+                        try await waitUntil {
+                            try await PostgresConnection.connect(to: pool.configuration).queryValue(
+                                "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(29)' AND state = 'active'",
+                                as: Int.self) == 1
+                        }
+                        throw Refused()
+                    }
+                }
+            }
+            let seven = try await connection.queryValue("SELECT 7", as: Int.self)
+            #expect(seven == 7)
+        }
+        #expect(clock.now - start < .seconds(20))
+        await pool.close()
+    }
+
+    @Test func cancellingTheBorrowerLeavesAnotherTasksStatementAlone() async throws {
+        let pool = try TestPostgres.makePool(maximumConnections: 1)
+        let other = NIOLockedValueBox<Task<Int, Error>?>(nil)
+        let borrower = Task {
+            try await pool.withConnection { connection in
+                let task = Task { try await connection.queryValue("SELECT 5 FROM pg_sleep(1.5)", as: Int.self) }
+                other.withLockedValue { $0 = task }
+                // The borrower waits elsewhere while another task's statement runs on its connection.
+                try await Task.sleep(for: .seconds(30))
+            }
+        }
+        try await waitUntil {
+            try await PostgresConnection.connect(to: pool.configuration).queryValue(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT 5 FROM pg_sleep(1.5)' AND state = 'active'",
+                as: Int.self) == 1
+        }
+        borrower.cancel()
+        await #expect(throws: CancellationError.self) { try await borrower.value }
+        let task = try #require(other.withLockedValue { $0 })
+        #expect(try await task.value == 5)
+        await pool.close()
+    }
+
+    @Test func aTaskCancelledBetweenStatementsRunsNoMore() async throws {
+        let pool = try TestPostgres.makePool(maximumConnections: 1)
+        let ran = NIOLockedValueBox(0)
+        let task = Task {
+            try await pool.withConnection { connection in
+                let one = try await connection.queryValue("SELECT 1", as: Int.self)
+                ran.withLockedValue { $0 = one }
+                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+                ran.withLockedValue { $0 = 2 }
+                try await connection.execute("SELECT 2")
+                ran.withLockedValue { $0 = 3 }
+            }
+        }
+        try await waitUntil { ran.withLockedValue { $0 } == 1 }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(ran.withLockedValue { $0 } == 2)
+        #expect(try await pool.queryValue("SELECT 7", as: Int.self) == 7)
+        await pool.close()
+    }
 }

@@ -19,6 +19,16 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
     private var stopping = false
     private var threadID: pthread_t?
 
+    /// The task whose cancellation handler covers statements run here (see
+    /// `PostgresConnection.withThread`), by identity, and the token its handler cancels with.
+    /// Read and written on this thread only.
+    var guarded: (task: UnsafeRawPointer, token: LibPQConnection.CancelToken)?
+
+    /// The identity of the task running now, if any; compared, never dereferenced.
+    static var currentTask: UnsafeRawPointer? {
+        withUnsafeCurrentTask { task in task.map { unsafeBitCast($0, to: UnsafeRawPointer.self) } }
+    }
+
     init(name: String) {
         let started = NSCondition()
         let thread = Thread { [self] in
@@ -33,6 +43,13 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
         thread.start()
         while threadID == nil { started.wait() }
         started.unlock()
+    }
+
+    /// The guard's token when the caller runs on this thread, in the guarded task: such a caller
+    /// can run a statement right here, synchronously, under that token.
+    var tokenOfCurrentTask: LibPQConnection.CancelToken? {
+        guard isCurrent, let guarded, Self.currentTask == guarded.task else { return nil }
+        return guarded.token
     }
 
     /// Whether the caller runs on this thread.

@@ -14,16 +14,59 @@ final class LibPQConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private let lock = NIOLock()
     private let target: String
-    private var statements: [StatementKey: String] = [:]
+    /// The names of the statements prepared on this connection (NUL-terminated, owned here).
+    private var statements: [StatementKey: UnsafeMutablePointer<CChar>] = [:]
     private var nextStatement = 0
-    private let cancelHandle: NIOLockedValueBox<OpaquePointer?>
+    private let cancelState: NIOLockedValueBox<CancelState>
 
     /// The most prepared statements kept per connection before the cache is emptied.
     static let statementCacheLimit = 512
 
-    struct StatementKey: Hashable {
+    /// A statement's text and its parameters' types, which together select a prepared statement.
+    ///
+    /// Only the text is hashed: the same text with other parameter types is rare, and the types
+    /// are compared on a match. The text comes from the program, never from a request, so it is
+    /// hashed with FNV-1a over 8-byte words, a few times cheaper than hashing it as a `String`.
+    private struct StatementKey: Hashable {
         var sql: String
-        var types: [PostgresDataType]
+        var bindings: PostgresBindings
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            lhs.sql == rhs.sql && lhs.bindings.hasSameTypes(as: rhs.bindings)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            var sql = sql
+            hasher.combine(sql.withUTF8 { Self.fnv1a($0) })
+        }
+
+        static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            var index = 0
+            while index + 8 <= bytes.count {
+                hash = (hash ^ UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+                    &* 0x0000_0100_0000_01B3
+                index += 8
+            }
+            while index < bytes.count {
+                hash = (hash ^ UInt64(bytes[index])) &* 0x0000_0100_0000_01B3
+                index += 1
+            }
+            return hash
+        }
+    }
+
+    private struct CancelState {
+        var handle: OpaquePointer?
+        /// The token of the cancellable call under way, if any: `cancel(_:)` with that token
+        /// reaches the server, any other does nothing.
+        var running: CancelToken?
+        var lastToken: UInt64 = 0
+    }
+
+    /// Names who may cancel a call: one `withThread` scope, or one call.
+    struct CancelToken: Equatable, Sendable {
+        fileprivate var value: UInt64
     }
 
     init(configuration: PostgresConfiguration) throws {
@@ -46,14 +89,15 @@ final class LibPQConnection: @unchecked Sendable {
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         self.handle = connection
         self.target = configuration.target
-        self.cancelHandle = NIOLockedValueBox(PQgetCancel(connection))
+        self.cancelState = NIOLockedValueBox(CancelState(handle: PQgetCancel(connection)))
     }
 
     deinit {
-        cancelHandle.withLockedValue { cancel in
-            if let cancel { PQfreeCancel(cancel) }
-            cancel = nil
+        cancelState.withLockedValue { state in
+            if let cancel = state.handle { PQfreeCancel(cancel) }
+            state.handle = nil
         }
+        for name in statements.values { free(name) }
         PQfinish(handle)
     }
 
@@ -102,26 +146,48 @@ final class LibPQConnection: @unchecked Sendable {
         lock.withLock { PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE }
     }
 
-    /// Asks the server to cancel the statement running now, if any. Safe from any thread.
-    func cancel() {
-        cancelHandle.withLockedValue { cancel in
-            guard let cancel else { return }
+    /// A token no call has used yet.
+    func makeCancelToken() -> CancelToken {
+        cancelState.withLockedValue { state in
+            state.lastToken += 1
+            return CancelToken(value: state.lastToken)
+        }
+    }
+
+    /// Asks the server to cancel the statement running now, if it runs as a cancellable call
+    /// under `token` (see `cancellable(_:_:)`); otherwise no request goes out, so a cancel never
+    /// reaches another caller's statement. Safe from any thread.
+    func cancel(_ token: CancelToken) {
+        cancelState.withLockedValue { state in
+            guard state.running == token, let cancel = state.handle else { return }
             var buffer = [CChar](repeating: 0, count: 256)
             _ = PQcancel(cancel, &buffer, Int32(buffer.count))
         }
+    }
+
+    /// Runs `body` as a call `cancel(token)` may interrupt, unless the current task is already
+    /// cancelled. Calls run on the connection's thread, one at a time.
+    ///
+    /// The task's cancellation is checked after the call is marked as under way, so a cancellation
+    /// either is seen here or finds the call running and reaches the server.
+    func cancellable<Value>(_ token: CancelToken, _ body: () throws -> Value) throws -> Value {
+        cancelState.withLockedValue { $0.running = token }
+        defer { cancelState.withLockedValue { $0.running = nil } }
+        try Task.checkCancellation()
+        return try body()
     }
 
     // MARK: Statements
 
     /// Runs one statement through the extended protocol, preparing it once per connection.
     func execute(_ query: PostgresQuery) throws -> PostgresResultStorage {
-        try lock.withLock {
-            let name = try prepareLocked(query)
-            let result = query.bindings.withCArrays { values, lengths, formats in
-                PQexecPrepared(handle, name, Int32(query.bindings.count), values, lengths, formats, 1)
-            }
-            return try check(result, query: query.sql)
+        lock.lock()
+        defer { lock.unlock() }
+        let name = try preparedNameLocked(query)
+        let result = query.bindings.withCArrays { count, values, lengths, formats in
+            PQexecPrepared(handle, name, count, values, lengths, formats, 1)
         }
+        return try check(result, query: query.sql)
     }
 
     /// Runs SQL text through the simple protocol: several statements are allowed, parameters are not.
@@ -132,22 +198,33 @@ final class LibPQConnection: @unchecked Sendable {
         }
     }
 
-    private func prepareLocked(_ query: PostgresQuery) throws -> String {
-        let key = StatementKey(sql: query.sql, types: query.bindings.types)
-        if let name = statements[key] { return name }
+    /// The name of the statement prepared for `query`'s text and parameter types, preparing it
+    /// first if this connection has not yet.
+    private func preparedNameLocked(_ query: PostgresQuery) throws -> UnsafePointer<CChar> {
+        let key = StatementKey(sql: query.sql, bindings: query.bindings)
+        if let name = statements[key] { return UnsafePointer(name) }
         if statements.count >= Self.statementCacheLimit {
             _ = try check(PQexec(handle, "DEALLOCATE ALL"), query: "DEALLOCATE ALL")
+            for name in statements.values { free(name) }
             statements.removeAll(keepingCapacity: true)
         }
         nextStatement += 1
-        let name = "fq_\(nextStatement)"
-        let oids = key.types.map(\.oid)
-        let result = oids.withUnsafeBufferPointer { types in
-            PQprepare(handle, name, query.sql, Int32(oids.count), types.baseAddress)
+        guard let name = strdup("fq_\(nextStatement)") else {
+            throw PostgresError(.connectionFailed, "out of memory", query: query.sql)
         }
-        _ = try check(result, query: query.sql)
-        statements[key] = name
-        return name
+        let oids = query.bindings.types.map(\.oid)
+        let result = oids.withUnsafeBufferPointer { oids in
+            PQprepare(handle, name, query.sql, Int32(oids.count), oids.baseAddress)
+        }
+        do {
+            _ = try check(result, query: query.sql)
+        } catch {
+            free(name)
+            throw error
+        }
+        // Only the types matter in the key; the values are dropped so they are not kept alive.
+        statements[StatementKey(sql: query.sql, bindings: query.bindings.withoutValues)] = name
+        return UnsafePointer(name)
     }
 
     /// Turns a libpq result into rows, or into the error it reports; frees failed results.
