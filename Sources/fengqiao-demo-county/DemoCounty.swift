@@ -19,21 +19,24 @@ struct DemoCounty: AsyncParsableCommand {
     struct Options: ParsableArguments {
         @Option(help: "The registry's host:port (default: $FENGQIAO_REGISTRY_ADDR, else 127.0.0.1:7101).") var addr: String?
 
-        func registry() throws -> (RPCClient, RegistryV1.Registry.Client) {
+        func makeClient() throws -> (RPCClient, RegistryV1.Registry.Client) {
             let text = addr ?? ProcessInfo.processInfo.environment["FENGQIAO_REGISTRY_ADDR"] ?? "127.0.0.1:7101"
             let address = try ServiceConfiguration.address(text, variable: "--addr")
             let client = RPCClient(configuration: RPCClientConfiguration(addresses: [address]))
             return (client, RegistryV1.Registry.Client(client))
         }
 
-        /// The credential, from `$FENGQIAO_TOKEN` or the file `$FENGQIAO_TOKEN_FILE`.
-        static func token() throws -> String {
-            let environment = ProcessInfo.processInfo.environment
-            if let token = environment["FENGQIAO_TOKEN"], !token.isEmpty { return token }
-            if let path = environment["FENGQIAO_TOKEN_FILE"], let data = FileManager.default.contents(atPath: path) {
-                return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        /// A loader of the county into the registry, with the county admin's credential.
+        func withLoader(_ body: (inout Loader, CountyPlan, PlacesPlan) async throws -> Void) async throws {
+            guard let token = try ClientCredential.token() else {
+                throw ValidationError("set FENGQIAO_TOKEN or FENGQIAO_TOKEN_FILE to a county admin's credential")
             }
-            throw ValidationError("set FENGQIAO_TOKEN or FENGQIAO_TOKEN_FILE to a county admin's credential")
+            let (client, registry) = try makeClient()
+            defer { client.close() }
+            let county = CountyPlan()
+            var loader = Loader(registry: registry, token: token)
+            try await body(&loader, county, PlacesPlan(county: county))
+            loader.report.print()
         }
     }
 
@@ -44,16 +47,12 @@ struct DemoCounty: AsyncParsableCommand {
         @Option(help: "Where to write the CSV files.") var out: String
 
         func run() async throws {
-            let (client, registry) = try options.registry()
-            defer { client.close() }
-            let county = CountyPlan()
-            let places = PlacesPlan(county: county)
-            var loader = Loader(registry: registry, token: try Options.token())
-            try await loader.loadUnits(county)
-            try await loader.loadPeople(county)
-            try await loader.loadChatGroups(places)
-            try writeCSV(places, to: out)
-            loader.report.print()
+            try await options.withLoader { loader, county, places in
+                try await loader.loadUnits(county)
+                try await loader.loadPeople(county)
+                try await loader.loadChatGroups(places)
+                try writeCSV(places, to: out)
+            }
         }
     }
 
@@ -63,15 +62,11 @@ struct DemoCounty: AsyncParsableCommand {
         @OptionGroup var options: Options
 
         func run() async throws {
-            let (client, registry) = try options.registry()
-            defer { client.close() }
-            let county = CountyPlan()
-            let places = PlacesPlan(county: county)
-            var loader = Loader(registry: registry, token: try Options.token())
-            try await loader.loadUnits(county, createMissing: false)
-            try await loader.loadBuildings(places)
-            try await loader.loadActualUnits(places)
-            loader.report.print()
+            try await options.withLoader { loader, county, places in
+                try await loader.loadUnits(county, createMissing: false)
+                try await loader.loadBuildings(places)
+                try await loader.loadActualUnits(places)
+            }
         }
     }
 }

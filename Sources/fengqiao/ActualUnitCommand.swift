@@ -41,8 +41,7 @@ struct ActualUnitCommand: AsyncParsableCommand {
         func run() async throws {
             let kind = try kind.map { try parseEnum($0, as: RegistryV1.ActualUnitKind.self, option: "--kind") } ?? .unspecified
             let units = try await client.withRegistry { registry in
-                var unitID: Int64 = 0
-                if let unit { unitID = try await registry.getUnit(.init(code: unit), client.callOptions).id }
+                let unitID = try await registry.unitID(unit, client.callOptions)
                 return try await somePages(limit: limit) { page in
                     let answer = try await registry.listActualUnits(.init(unitID: unitID, kind: kind, page: page), client.callOptions)
                     return (answer.actualUnits, answer.page?.nextPageToken ?? "")

@@ -55,8 +55,7 @@ struct ChatGroupCommand: AsyncParsableCommand {
         func run() async throws {
             let kind = try kind.map { try parseEnum($0, as: RegistryV1.ChatGroupKind.self, option: "--kind") } ?? .unspecified
             let groups = try await client.withRegistry { registry in
-                var unitID: Int64 = 0
-                if let unit { unitID = try await registry.getUnit(.init(code: unit), client.callOptions).id }
+                let unitID = try await registry.unitID(unit, client.callOptions)
                 return try await allPages { page in
                     let answer = try await registry.listChatGroups(.init(unitID: unitID, kind: kind, page: page), client.callOptions)
                     return (answer.chatGroups, answer.page?.nextPageToken ?? "")

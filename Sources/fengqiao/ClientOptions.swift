@@ -21,12 +21,11 @@ struct ClientOptions: ParsableArguments {
     /// The credential to present: from `--token-file`, `$FENGQIAO_TOKEN` or `$FENGQIAO_TOKEN_FILE`, never
     /// from an argument that `ps` would show.
     func token() throws -> String? {
-        let environment = ProcessInfo.processInfo.environment
-        if let path = tokenFile ?? (environment["FENGQIAO_TOKEN"] == nil ? environment["FENGQIAO_TOKEN_FILE"] : nil) {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read the token file \(path)") }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        do {
+            return try ClientCredential.token(file: tokenFile)
+        } catch let unreadable as ClientCredential.UnreadableFile {
+            throw ValidationError(unreadable.description)
         }
-        return environment["FENGQIAO_TOKEN"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     /// The address to call.
@@ -118,4 +117,12 @@ func formatInstant(milliseconds: Int64) -> String {
     formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
     formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
     return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+}
+
+extension RegistryV1.Registry.Client {
+    /// The id of the unit with this code, or 0 (no unit: every unit, for a list's filter) when `code` is `nil`.
+    func unitID(_ code: String?, _ options: CallOptions) async throws -> Int64 {
+        guard let code else { return 0 }
+        return try await getUnit(.init(code: code), options).id
+    }
 }

@@ -29,8 +29,7 @@ struct CredentialCommand: AsyncParsableCommand {
         func run() async throws {
             let role = try parseEnum(role, as: RegistryV1.Role.self, option: "--role")
             let issued = try await client.withRegistry { registry in
-                var stationID: Int64 = 0
-                if let station { stationID = try await registry.getUnit(.init(code: station), client.callOptions).id }
+                let stationID = try await registry.unitID(station, client.callOptions)
                 return try await registry.issueCredential(
                     .init(role: role, stationID: stationID, personID: person ?? 0, serviceName: service ?? "", label: label, validDays: validDays),
                     client.callOptions)
@@ -67,8 +66,7 @@ struct CredentialCommand: AsyncParsableCommand {
 
         func run() async throws {
             let credentials = try await client.withRegistry { registry in
-                var stationID: Int64 = 0
-                if let station { stationID = try await registry.getUnit(.init(code: station), client.callOptions).id }
+                let stationID = try await registry.unitID(station, client.callOptions)
                 return try await allPages { page in
                     let answer = try await registry.listCredentials(.init(stationID: stationID, includeInactive: all, page: page), client.callOptions)
                     return (answer.credentials, answer.page?.nextPageToken ?? "")

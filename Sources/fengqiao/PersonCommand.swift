@@ -52,8 +52,7 @@ struct PersonCommand: AsyncParsableCommand {
         func run() async throws {
             let kind = try kind.map { try parseEnum($0, as: RegistryV1.PersonKind.self, option: "--kind") } ?? .unspecified
             let people = try await client.withRegistry { registry in
-                var unitID: Int64 = 0
-                if let code = unit { unitID = try await registry.getUnit(.init(code: code), client.callOptions).id }
+                let unitID = try await registry.unitID(unit, client.callOptions)
                 return try await allPages { page in
                     let answer = try await registry.listPeople(
                         .init(unitID: unitID, kind: kind, includeInactive: all, nameContains: name ?? "", page: page), client.callOptions)

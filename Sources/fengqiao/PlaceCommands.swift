@@ -24,8 +24,7 @@ struct AddressCommand: AsyncParsableCommand {
         func run() async throws {
             let address = try await client.withRegistry { registry in
                 let unitID = try await registry.getUnit(.init(code: unit), client.callOptions).id
-                var gridID: Int64 = 0
-                if let grid { gridID = try await registry.getUnit(.init(code: grid), client.callOptions).id }
+                let gridID = try await registry.unitID(grid, client.callOptions)
                 let location = latitude.map { CommonV1.GeoPoint(latitude: $0, longitude: longitude ?? 0) }
                 return try await registry.createAddress(
                     .init(text: text, unitID: unitID, gridID: gridID, qrCode: qr, location: location), client.callOptions)
@@ -43,8 +42,7 @@ struct AddressCommand: AsyncParsableCommand {
 
         func run() async throws {
             let addresses = try await client.withRegistry { registry in
-                var unitID: Int64 = 0
-                if let unit { unitID = try await registry.getUnit(.init(code: unit), client.callOptions).id }
+                let unitID = try await registry.unitID(unit, client.callOptions)
                 return try await somePages(limit: limit) { page in
                     let answer = try await registry.listAddresses(.init(unitID: unitID, textContains: text ?? "", page: page), client.callOptions)
                     return (answer.addresses, answer.page?.nextPageToken ?? "")
@@ -96,8 +94,7 @@ struct BuildingCommand: AsyncParsableCommand {
 
         func run() async throws {
             let buildings = try await client.withRegistry { registry in
-                var unitID: Int64 = 0
-                if let unit { unitID = try await registry.getUnit(.init(code: unit), client.callOptions).id }
+                let unitID = try await registry.unitID(unit, client.callOptions)
                 return try await allPages { page in
                     let answer = try await registry.listBuildings(.init(unitID: unitID, addressID: address ?? 0, page: page), client.callOptions)
                     return (answer.buildings, answer.page?.nextPageToken ?? "")

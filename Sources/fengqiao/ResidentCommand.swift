@@ -29,8 +29,7 @@ struct ResidentCommand: AsyncParsableCommand {
             let kind = try parseEnum(kind, as: RegistryV1.ResidentKind.self, option: "--kind")
             let movedIn = try movedIn.map { try parseDate($0, option: "--moved-in") }
             let resident = try await client.withRegistry { registry in
-                var unitID: Int64 = 0
-                if let unit { unitID = try await registry.getUnit(.init(code: unit), client.callOptions).id }
+                let unitID = try await registry.unitID(unit, client.callOptions)
                 return try await registry.registerResident(
                     .init(name: name, kind: kind, nationalID: nationalID, phone: phone, householdID: household ?? 0, unitID: unitID, movedIn: movedIn),
                     client.callOptions)
@@ -64,8 +63,7 @@ struct ResidentCommand: AsyncParsableCommand {
         func run() async throws {
             let kind = try kind.map { try parseEnum($0, as: RegistryV1.ResidentKind.self, option: "--kind") } ?? .unspecified
             let residents = try await client.withRegistry { registry in
-                var unitID: Int64 = 0
-                if let unit { unitID = try await registry.getUnit(.init(code: unit), client.callOptions).id }
+                let unitID = try await registry.unitID(unit, client.callOptions)
                 return try await somePages(limit: limit) { page in
                     let answer = try await registry.listResidents(
                         .init(unitID: unitID, kind: kind, includeMovedOut: movedOut, nameContains: name ?? "", page: page), client.callOptions)

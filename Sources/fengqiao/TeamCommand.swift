@@ -37,8 +37,7 @@ struct TeamCommand: AsyncParsableCommand {
         func run() async throws {
             let kind = try kind.map { try parseEnum($0, as: RegistryV1.TeamKind.self, option: "--kind") } ?? .unspecified
             let teams = try await client.withRegistry { registry in
-                var unitID: Int64 = 0
-                if let unit { unitID = try await registry.getUnit(.init(code: unit), client.callOptions).id }
+                let unitID = try await registry.unitID(unit, client.callOptions)
                 return try await allPages { page in
                     let answer = try await registry.listTeams(.init(unitID: unitID, kind: kind, page: page), client.callOptions)
                     return (answer.teams, answer.page?.nextPageToken ?? "")

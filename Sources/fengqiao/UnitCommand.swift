@@ -26,8 +26,7 @@ struct UnitCommand: AsyncParsableCommand {
         func run() async throws {
             let kind = try parseEnum(kind, as: RegistryV1.UnitKind.self, option: "--kind")
             let unit = try await client.withRegistry { registry in
-                var parentID: Int64 = 0
-                if let code = parent { parentID = try await registry.getUnit(.init(code: code), client.callOptions).id }
+                let parentID = try await registry.unitID(parent, client.callOptions)
                 let location = latitude.map { CommonV1.GeoPoint(latitude: $0, longitude: longitude ?? 0) }
                 return try await registry.createUnit(
                     .init(code: code, name: name, kind: kind, parentID: parentID, location: location), client.callOptions)
@@ -58,8 +57,7 @@ struct UnitCommand: AsyncParsableCommand {
         func run() async throws {
             let kinds = try kind.map { [try parseEnum($0, as: RegistryV1.UnitKind.self, option: "--kind")] } ?? []
             let units = try await client.withRegistry { registry in
-                var parentID: Int64 = 0
-                if let code = parent { parentID = try await registry.getUnit(.init(code: code), client.callOptions).id }
+                let parentID = try await registry.unitID(parent, client.callOptions)
                 return try await allPages { page in
                     let answer = try await registry.listUnits(
                         .init(parentID: parentID, subtree: subtree, kinds: kinds, nameContains: name ?? "", page: page), client.callOptions)
