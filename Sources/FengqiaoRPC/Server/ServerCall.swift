@@ -99,7 +99,8 @@ final class CallEnd: Sendable, NIOScheduledCallbackHandler {
             requestID: requestID,
             metadata: envelope.metadata,
             deadline: timeout.map { ContinuousClock.now + $0 },
-            logger: shared.logger
+            logger: shared.logger,
+            peer: channel.remoteAddress
         )
     }
 

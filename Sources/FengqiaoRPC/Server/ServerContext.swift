@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 
 /// What a handler knows about its call besides the request: the method, the request id, the
 /// caller's metadata, the deadline, a logger, and what interceptors attached.
@@ -16,6 +17,8 @@ public struct ServerContext: Sendable {
     public let requestID: String
     /// The request's metadata, as the client sent it.
     public var metadata: [String: String]
+    /// The address the call came from, when the transport knows it.
+    public let peer: SocketAddress?
     /// When the call's time runs out, or `nil` without a deadline.
     public let deadline: ContinuousClock.Instant?
     /// A logger with `request.id` and `rpc.method` set.
@@ -31,9 +34,11 @@ public struct ServerContext: Sendable {
         requestID: String,
         metadata: [String: String],
         deadline: ContinuousClock.Instant?,
-        logger: Logger
+        logger: Logger,
+        peer: SocketAddress? = nil
     ) {
         self.method = method
+        self.peer = peer
         self.requestID = requestID
         self.metadata = metadata
         self.deadline = deadline
