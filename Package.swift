@@ -61,8 +61,10 @@ let package = Package(
         .target(
             name: "FengqiaoAccess",
             dependencies: [
-                "FengqiaoProtobuf", "FengqiaoRPC", "FengqiaoSecurity",
+                "FengqiaoPostgres", "FengqiaoProtobuf", "FengqiaoRPC", "FengqiaoSecurity",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
 
@@ -84,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "fengqiao-registry",
             dependencies: [
-                "RegistryService", "FengqiaoRuntime", "FengqiaoAccess", "FengqiaoPostgres",
+                "RegistryService", "FengqiaoRuntime", "FengqiaoAccess", "FengqiaoPostgres", "FengqiaoSecurity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -105,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistryServiceTests",
-            dependencies: ["RegistryService", "FengqiaoTestSupport", "FengqiaoMessages", "FengqiaoDomain", "FengqiaoPostgres"]
+            dependencies: ["RegistryService", "FengqiaoTestSupport", "FengqiaoMessages", "FengqiaoDomain", "FengqiaoPostgres", "FengqiaoSecurity"]
         ),
         .testTarget(
             name: "EndToEndTests",

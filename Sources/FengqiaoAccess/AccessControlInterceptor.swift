@@ -18,6 +18,10 @@ public struct AccessControlInterceptor: ServerInterceptor {
     public let policy: AccessPolicy
     public let verifier: CredentialVerifier
     public let resolver: any StationResolver
+    /// Where every call's audit event goes; `nil` records nothing (tests of the policy alone).
+    public let audit: (any AuditSink)?
+    /// The service's name in audit events (`registry`).
+    public let serviceName: String
     /// Methods anyone may call without a credential.
     public let openMethods: Set<String>
 
@@ -25,19 +29,69 @@ public struct AccessControlInterceptor: ServerInterceptor {
         "/fengqiao.health.v1.Health/Check", "/fengqiao.health.v1.Health/ListServices",
     ]
 
-    public init(policy: AccessPolicy, verifier: CredentialVerifier, resolver: any StationResolver, openMethods: Set<String> = defaultOpenMethods) {
+    public init(
+        policy: AccessPolicy, verifier: CredentialVerifier, resolver: any StationResolver, audit: (any AuditSink)? = nil,
+        serviceName: String = "", openMethods: Set<String> = defaultOpenMethods
+    ) {
         self.policy = policy
         self.verifier = verifier
         self.resolver = resolver
+        self.audit = audit
+        self.serviceName = serviceName
         self.openMethods = openMethods
     }
 
     public func intercept(request: ServerRequest, context: ServerContext, next: Next) async throws -> ServerResponse {
         if openMethods.contains(request.method) { return try await next(request, context) }
-        var caller: Caller
+        var event = AuditEvent(
+            service: serviceName, method: request.method, requestID: context.requestID, peer: context.peer?.auditText ?? "", outcome: "")
+        var required = false
+        do {
+            let caller = try await authenticate(context)
+            event.attribute(to: caller)
+            guard let rule = policy.rules[request.method] else {
+                throw RPCError(.permissionDenied, "\(request.method) is not open to any role")
+            }
+            guard rule.roles.contains(caller.role) else {
+                throw RPCError(.permissionDenied, "the role \(caller.role.rawValue) may not call \(request.method)")
+            }
+            required = rule.audit == .requiredBeforeAnswer
+            var request = request
+            (request.payload, event.targets) = try await rule.inspect(request.payload, caller, resolver)
+            let identity = CallerIdentity(caller: caller)
+            var context = context
+            context.identity = identity
+            context.logger[metadataKey: "caller.credential"] = "\(caller.credentialID)"
+            context.logger[metadataKey: "caller.role"] = "\(caller.role.rawValue)"
+            if let station = caller.stationID { context.logger[metadataKey: "caller.station"] = "\(station)" }
+            do {
+                let response = try await next(request, context)
+                event.outcome = "OK"
+                event.detail = identity.auditDetail
+                try await record(event, required: required, context: context)
+                return response
+            } catch {
+                event.detail = identity.auditDetail
+                throw error
+            }
+        } catch let error as AuditFailure {
+            throw error.rpcError
+        } catch {
+            event.outcome = context.statusCode(of: error).name
+            if event.credentialID == nil {
+                // The id a refused token claims, so that attempts on one credential can be traced.
+                event.credentialID = context.metadata[AccessMetadata.authorization].flatMap(CredentialVerifier.claimedID(in:))
+            }
+            try? await record(event, required: false, context: context)
+            throw error
+        }
+    }
+
+    /// The verified caller; for a relayed call, the caller the service names.
+    private func authenticate(_ context: ServerContext) async throws -> Caller {
         do {
             guard let header = context.metadata[AccessMetadata.authorization], !header.isEmpty else { throw AuthenticationFailure.missing }
-            caller = try await verifier.authenticate(token: header)
+            var caller = try await verifier.authenticate(token: header)
             if let relayed = context.metadata[AccessMetadata.onBehalfOf] {
                 guard caller.role == .service else {
                     throw RPCError(.permissionDenied, "only a service may call on behalf of another caller")
@@ -47,22 +101,27 @@ public struct AccessControlInterceptor: ServerInterceptor {
                 caller = try await verifier.caller(credentialID: id)
                 caller.relayedBy = service
             }
+            return caller
         } catch let failure as AuthenticationFailure {
             throw RPCError(.unauthenticated, failure.description)
         }
-        guard let rule = policy.rules[request.method] else {
-            throw RPCError(.permissionDenied, "\(request.method) is not open to any role")
+    }
+
+    /// Stores the event. A failure is logged; when the answer depends on the event, it becomes the call's failure.
+    private func record(_ event: AuditEvent, required: Bool, context: ServerContext) async throws {
+        guard let audit else { return }
+        do {
+            try await audit.record(event)
+        } catch {
+            context.logger.error("audit event not stored", metadata: ["error.type": "\(type(of: error))", "audit.outcome": "\(event.outcome)"])
+            if required { throw AuditFailure() }
         }
-        guard rule.roles.contains(caller.role) else {
-            throw RPCError(.permissionDenied, "the role \(caller.role.rawValue) may not call \(request.method)")
-        }
-        var request = request
-        request.payload = try await rule.confine(request.payload, caller, resolver)
-        var context = context
-        context.identity = caller
-        context.logger[metadataKey: "caller.credential"] = "\(caller.credentialID)"
-        context.logger[metadataKey: "caller.role"] = "\(caller.role.rawValue)"
-        if let station = caller.stationID { context.logger[metadataKey: "caller.station"] = "\(station)" }
-        return try await next(request, context)
+    }
+}
+
+/// The audit event of a call that shows personal data could not be stored, so the answer is withheld.
+struct AuditFailure: Error {
+    var rpcError: RPCError {
+        .unavailable("the audit trail is unavailable, so the answer is withheld; try again")
     }
 }

@@ -10,12 +10,24 @@ public struct RecordKind: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { name }
+
+    /// The name as the audit trail writes it: lower case, `_` for spaces (`actual_unit`).
+    public var auditName: String {
+        String(name.lowercased().map { $0 == " " ? "_" : $0 })
+    }
 }
 
 /// How a request names a record: by id or by code.
 public enum RecordKey: Hashable, Sendable {
     case id(Int64)
     case code(String)
+
+    var auditText: String {
+        switch self {
+        case .id(let id): "\(id)"
+        case .code(let code): code
+        }
+    }
 }
 
 /// Whose a record is.
@@ -109,14 +121,26 @@ public struct StationScope<Request: ProtobufMessage>: Sendable {
     public static var handler: Self { Self(form: .handler) }
 }
 
+/// Whether a call's answer may go out when its audit event cannot be stored.
+public enum AuditRequirement: Sendable, Hashable {
+    /// The event is written after the call; if that fails, the failure is logged and the answer stands.
+    case recorded
+    /// No event, no answer: a call that shows personal data fails with UNAVAILABLE unless its event is stored.
+    case requiredBeforeAnswer
+}
+
 /// What one method admits.
 public struct AccessRule: Sendable {
     /// The roles that may call it.
     public let roles: Set<Role>
     /// Whether the handler confines station-scoped callers itself.
     public let scopedByHandler: Bool
-    /// Checks (and for list filters, narrows) an encoded request for a caller.
-    let confine: @Sendable (_ payload: [UInt8], _ caller: Caller, _ resolver: any StationResolver) async throws -> [UInt8]
+    /// What happens when the call's audit event cannot be stored.
+    public let audit: AuditRequirement
+    /// Checks (and for list filters, narrows) an encoded request for a caller, and names the
+    /// records it refers to for the audit trail (`unit:12`).
+    let inspect: @Sendable (_ payload: [UInt8], _ caller: Caller, _ resolver: any StationResolver) async throws
+        -> (payload: [UInt8], targets: [String])
 }
 
 /// Every method a service offers, the roles each admits, and how each finds its station. A
@@ -138,22 +162,26 @@ public struct AccessPolicy: Sendable {
 
     /// Admits `roles` to `method`, confined by `scope`.
     public mutating func allow<Request, Response>(
-        _ method: ProtobufMethod<Request, Response>, _ roles: Set<Role>, _ scope: StationScope<Request>
+        _ method: ProtobufMethod<Request, Response>, _ roles: Set<Role>, _ scope: StationScope<Request>,
+        audit: AuditRequirement = .recorded
     ) {
         precondition(rules[method.path] == nil, "\(method.path) is declared twice")
-        let confine: @Sendable ([UInt8], Caller, any StationResolver) async throws -> [UInt8]
+        let inspect: @Sendable ([UInt8], Caller, any StationResolver) async throws -> ([UInt8], [String])
         switch scope.form {
         case .county, .handler:
-            confine = { payload, _, _ in payload }
+            inspect = { payload, _, _ in (payload, []) }
         case .references(let references):
-            confine = { payload, caller, resolver in
-                guard let station = caller.confinedStation else { return payload }
+            inspect = { payload, caller, resolver in
                 var request: Request
                 do {
                     request = try Request(serializedBytes: payload)
                 } catch {
                     throw RPCError(.invalidArgument, "request payload does not decode as \(Request.protoMessageName)")
                 }
+                func targets() -> [String] {
+                    references.flatMap { reference in reference.keys(request).map { "\(reference.kind.auditName):\($0.auditText)" } }
+                }
+                guard let station = caller.confinedStation else { return (payload, targets()) }
                 var narrowed = false
                 for reference in references {
                     let keys = reference.keys(request)
@@ -184,12 +212,12 @@ public struct AccessPolicy: Sendable {
                         }
                     }
                 }
-                return narrowed ? request.serializedBytes() : payload
+                return (narrowed ? request.serializedBytes() : payload, targets())
             }
         }
         var handler = false
         if case .handler = scope.form { handler = true }
-        rules[method.path] = AccessRule(roles: roles, scopedByHandler: handler, confine: confine)
+        rules[method.path] = AccessRule(roles: roles, scopedByHandler: handler, audit: audit, inspect: inspect)
     }
 
     /// The methods, sorted, with the roles each admits: for documentation and the access matrix.

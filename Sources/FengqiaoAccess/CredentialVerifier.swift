@@ -75,8 +75,7 @@ public final class CredentialVerifier: Sendable {
     ///
     /// - Throws: ``AuthenticationFailure``.
     public func authenticate(token: String) async throws -> Caller {
-        let text = token.hasPrefix("Bearer ") ? String(token.dropFirst(7)) : token
-        guard let parsed = try? CredentialToken(parsing: text), let id = Int64(parsed.id), id > 0 else {
+        guard let parsed = Self.parse(token), let id = Int64(parsed.id), id > 0 else {
             throw AuthenticationFailure.malformed
         }
         let credential = try await lookUp(id)
@@ -85,6 +84,15 @@ public final class CredentialVerifier: Sendable {
         }
         try check(credential)
         return credential.caller
+    }
+
+    /// The credential id a well-formed token names, whether or not its secret is right.
+    static func claimedID(in token: String) -> Int64? {
+        parse(token).flatMap { Int64($0.id) }.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    private static func parse(_ token: String) -> CredentialToken? {
+        try? CredentialToken(parsing: token.hasPrefix("Bearer ") ? String(token.dropFirst(7)) : token)
     }
 
     /// The caller behind a credential id, for a call a service relays; the credential must be live.

@@ -65,7 +65,7 @@ public struct Caller: Sendable, Hashable {
 extension ServerContext {
     /// The verified caller, attached by ``AccessControlInterceptor``; `nil` on open methods.
     public var caller: Caller? {
-        identity as? Caller
+        (identity as? CallerIdentity)?.caller
     }
 }
 

@@ -28,16 +28,16 @@ public struct ServiceRunner: Sendable {
     /// - Parameter migrate: brings the schema up to date on the given pool.
     public func run(
         migrate: (PostgresPool, Logger) async throws -> Void,
-        makeServices: (PostgresPool) -> [any RPCService]
+        makeServices: (PostgresPool) async throws -> [any RPCService]
     ) async throws {
-        try await run(migrate: migrate) { pool in (makeServices(pool), []) }
+        try await run(migrate: migrate) { pool in (try await makeServices(pool), []) }
     }
 
     /// Migrates, then serves the services with the interceptors (the first outermost) that
-    /// `makeServer` builds on the service's pool.
+    /// `makeServer` builds on the service's pool (it may first do start-up work on the pool).
     public func run(
         migrate: (PostgresPool, Logger) async throws -> Void,
-        makeServer: (PostgresPool) -> (services: [any RPCService], interceptors: [any ServerInterceptor])
+        makeServer: (PostgresPool) async throws -> (services: [any RPCService], interceptors: [any ServerInterceptor])
     ) async throws {
         let logger = makeLogger()
         let migrationPool = PostgresPool(
@@ -48,7 +48,13 @@ public struct ServiceRunner: Sendable {
         let pool = PostgresPool(
             configuration: try PostgresConfiguration(configuration.databaseURL),
             options: .init(maximumConnections: configuration.poolSize), logger: logger)
-        let (services, interceptors) = makeServer(pool)
+        let services: [any RPCService], interceptors: [any ServerInterceptor]
+        do {
+            (services, interceptors) = try await makeServer(pool)
+        } catch {
+            await pool.close()
+            throw error
+        }
         let server = RPCServer(
             configuration: RPCServerConfiguration(host: configuration.listen.host, port: configuration.listen.port),
             services: services, interceptors: interceptors, logger: logger)

@@ -28,6 +28,17 @@ public enum TestPostgres {
         return configuration
     }
 
+    /// A service role's connection settings (`registry`, `mediation`, `patrol`, `analytics`), from
+    /// `FENGQIAO_<ROLE>_DATABASE_URL`, on the given database.
+    public static func serviceConfiguration(role: String, database: String) throws -> PostgresConfiguration {
+        let variable = "FENGQIAO_\(role.uppercased())_DATABASE_URL"
+        guard let url = ProcessInfo.processInfo.environment[variable], !url.isEmpty else { throw NotConfigured() }
+        var configuration = try PostgresConfiguration(url)
+        configuration["dbname"] = database
+        configuration["application_name"] = "fengqiao-tests"
+        return configuration
+    }
+
     /// A pool on the shared test database.
     public static func makePool(
         maximumConnections: Int = 4, acquireTimeout: Duration = .seconds(10), applicationName: String = "fengqiao-tests"
@@ -70,13 +81,28 @@ public enum TestPostgres {
         configuration["dbname"] = name
         do {
             let result = try await body(configuration)
-            try await admin.execute(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
+            try await drop(name, on: admin)
             await admin.close()
             return result
         } catch {
-            _ = try? await admin.execute(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
+            _ = try? await drop(name, on: admin)
             await admin.close()
             throw error
+        }
+    }
+
+    /// Drops a test database. The owner may not end other logins' sessions, and a service login's
+    /// backend can outlive its closed connection by a moment, so a refusal is retried for up to 10 s.
+    private static func drop(_ name: String, on admin: PostgresPool) async throws {
+        var attempt = 0
+        while true {
+            do {
+                try await admin.execute(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
+                return
+            } catch let error as PostgresError where ["42501", "55006"].contains(error.sqlState) && attempt < 100 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
     }
 

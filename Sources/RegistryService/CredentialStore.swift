@@ -45,7 +45,7 @@ public struct CredentialStore: CredentialSource {
                 }
             }
             if let personID = grant.personID {
-                let person = try await PersonStore.fetch(personID, on: tx, field: "person_id")
+                let person = try await PersonStore.standing(personID, on: tx, field: "person_id")
                 guard person.active else { throw RegistryError(.failedPrecondition, field: "person_id", "the person is inactive") }
                 if let stationID = grant.stationID, person.stationID != stationID {
                     throw RegistryError(.failedPrecondition, field: "person_id", "the person belongs to another station")

@@ -10,12 +10,14 @@ import FengqiaoRuntime
 /// as a duplicate, so importing the same file twice adds nothing the second time.
 public struct ImportStore: Sendable {
     let pool: PostgresPool
+    let residents: ResidentStore
 
     /// The most rows a chunk may hold.
     public static let maximumChunk = 5_000
 
-    public init(pool: PostgresPool) {
+    public init(pool: PostgresPool, personal: PersonalDataColumns) {
         self.pool = pool
+        self.residents = ResidentStore(pool: pool, personal: personal)
     }
 
     /// Imports resident rows; with `station`, a unit code of another station is as unknown.
@@ -60,12 +62,11 @@ public struct ImportStore: Sendable {
                 good.append(ResidentStore.NewResident(
                     name: name, kind: row.kind, nationalID: nationalID, phone: phone, householdID: householdID, unitID: unitID, movedIn: movedIn))
             }
-            let imported = try await ResidentStore(pool: pool).insert(good, on: tx)
+            let imported = try await residents.insert(good, on: tx)
             return RegistryV1.ImportResponse(imported: Int64(imported), duplicates: Int64(good.count - imported), rejected: rejected)
         }
     }
 
-    /// Imports address rows.
     /// Imports address rows; with `station`, a unit or grid code of another station is as unknown.
     public func importAddresses(_ rows: [RegistryV1.AddressRow], station: Int64? = nil) async throws -> RegistryV1.ImportResponse {
         try await pool.transaction { tx in

@@ -39,7 +39,7 @@ public struct MediatorStore: Sendable {
     ///   for an inactive person.
     public func set(_ profile: Profile) async throws -> RegistryV1.MediatorProfile {
         try await pool.transaction { tx in
-            let person = try await PersonStore.fetch(profile.personID, on: tx, lock: true, field: "person_id")
+            let person = try await PersonStore.standing(profile.personID, on: tx, lock: true, field: "person_id")
             guard person.active else {
                 throw RegistryError(.failedPrecondition, field: "person_id", "the person is inactive")
             }

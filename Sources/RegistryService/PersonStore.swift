@@ -12,14 +12,18 @@ import Foundation
 /// by field name (the values themselves, personal data among them, are not copied into history).
 public struct PersonStore: Sendable {
     let pool: PostgresPool
+    let personal: PersonalDataColumns
 
-    public init(pool: PostgresPool) {
+    public init(pool: PostgresPool, personal: PersonalDataColumns) {
         self.pool = pool
+        self.personal = personal
     }
 
     static let columns = """
-        p.id, p.name, p.kinds, p.home_unit_id, u.station_id, p.phone, p.national_id, p.active, p.created_at, p.updated_at
+        p.id, p.name, p.kinds, p.home_unit_id, u.station_id, p.phone, p.phone_hash, p.national_id, p.active, p.created_at, p.updated_at
         """
+    static let nationalIDColumn = "registry.person.national_id"
+    static let phoneColumn = "registry.person.phone"
 
     /// A validated person to register.
     public struct NewPerson: Sendable {
@@ -46,24 +50,27 @@ public struct PersonStore: Sendable {
         try await pool.transaction { tx in
             _ = try await UnitStore.fetch(person.homeUnitID, on: tx, field: "home_unit_id")
             let id: Int64
+            let nationalID = try personal.seal(person.nationalID?.rawValue, .nationalID, column: Self.nationalIDColumn)
+            let phone = try personal.seal(person.phone?.rawValue, .phone, column: Self.phoneColumn)
             do {
                 id = try await tx.queryValue(
                     """
-                    INSERT INTO registry.person (name, kinds, home_unit_id, phone, national_id)
-                    VALUES (\(person.name), \(Self.kindNames(person.kinds)), \(person.homeUnitID), \(person.phone?.rawValue ?? ""), \(person.nationalID?.rawValue))
+                    INSERT INTO registry.person (name, kinds, home_unit_id, phone, phone_hash, national_id, national_id_hash)
+                    VALUES (\(person.name), \(Self.kindNames(person.kinds)), \(person.homeUnitID),
+                            \(phone.value), \(phone.hash), \(nationalID.value), \(nationalID.hash))
                     RETURNING id
                     """, as: Int64.self)
             } catch let error as PostgresError where error.serverInfo?.constraintName == "person_national_id_key" {
                 throw RegistryError.alreadyExists("national_id", "a person with this national ID number")
             }
             try await tx.execute("INSERT INTO registry.person_change (person_id, change) VALUES (\(id), 'registered')")
-            return try await Self.fetch(id, on: tx, field: "id")
+            return try await fetch(id, on: tx, field: "id")
         }
     }
 
     /// Returns a person.
     public func get(id: Int64) async throws -> RegistryV1.Person {
-        try await Self.fetch(id, on: pool, field: "id")
+        try await fetch(id, on: pool, field: "id")
     }
 
     /// Changes the given fields of a person; the names of the changed fields go into history.
@@ -74,7 +81,7 @@ public struct PersonStore: Sendable {
         id: Int64, name: String?, kinds: [RegistryV1.PersonKind]?, homeUnitID: Int64?, phone: MobilePhoneNumber??
     ) async throws -> RegistryV1.Person {
         try await pool.transaction { tx in
-            let current = try await Self.fetch(id, on: tx, lock: true, field: "id")
+            let (current, currentPhoneHash) = try await fetchStored(id, on: tx, lock: true, field: "id")
             guard current.active else {
                 throw RegistryError(.failedPrecondition, field: "id", "the person is inactive")
             }
@@ -92,8 +99,9 @@ public struct PersonStore: Sendable {
                 try await tx.execute("UPDATE registry.person SET home_unit_id = \(homeUnitID) WHERE id = \(id)")
                 changed.append("home_unit_id")
             }
-            if let phone, (phone?.rawValue ?? "") != current.phone {
-                try await tx.execute("UPDATE registry.person SET phone = \(phone?.rawValue ?? "") WHERE id = \(id)")
+            if let phone, phone.map({ personal.lookupHash($0.rawValue, .phone) }) != currentPhoneHash {
+                let sealed = try personal.seal(phone?.rawValue, .phone, column: Self.phoneColumn)
+                try await tx.execute("UPDATE registry.person SET phone = \(sealed.value), phone_hash = \(sealed.hash) WHERE id = \(id)")
                 changed.append("phone")
             }
             if !changed.isEmpty {
@@ -101,30 +109,35 @@ public struct PersonStore: Sendable {
                 try await tx.execute(
                     "INSERT INTO registry.person_change (person_id, change, fields) VALUES (\(id), 'updated', \(changed))")
             }
-            return try await Self.fetch(id, on: tx, field: "id")
+            return try await fetch(id, on: tx, field: "id")
         }
     }
 
     /// Marks a person inactive; repeating it changes nothing.
     public func deactivate(id: Int64, reason: String) async throws -> RegistryV1.Person {
         try await pool.transaction { tx in
-            let current = try await Self.fetch(id, on: tx, lock: true, field: "id")
+            let current = try await fetch(id, on: tx, lock: true, field: "id")
             if current.active {
                 try await tx.execute(
                     "UPDATE registry.person SET active = false, deactivated_reason = \(reason), updated_at = now() WHERE id = \(id)")
                 try await tx.execute(
                     "INSERT INTO registry.person_change (person_id, change, reason) VALUES (\(id), 'deactivated', \(reason))")
             }
-            return try await Self.fetch(id, on: tx, field: "id")
+            return try await fetch(id, on: tx, field: "id")
         }
     }
 
     /// A page of people, by id, whose home unit lies in `unitID`'s subtree.
+    /// A page of people, by id, whose home unit lies in `unitID`'s subtree; `nationalID` and
+    /// `phone` match exactly, by lookup hash.
     public func list(
-        unitID: Int64, kind: RegistryV1.PersonKind?, includeInactive: Bool, nameContains: String, page: PageBounds
+        unitID: Int64, kind: RegistryV1.PersonKind?, includeInactive: Bool, nameContains: String,
+        nationalID: NationalIDNumber? = nil, phone: MobilePhoneNumber? = nil, page: PageBounds
     ) async throws -> (people: [RegistryV1.Person], nextPageToken: String) {
         if unitID != 0 { _ = try await UnitStore.fetch(unitID, on: pool, field: "unit_id") }
         let pattern = nameContains.isEmpty ? nil : "%" + UnitStore.escapeLike(nameContains) + "%"
+        let nationalIDHash = nationalID.map { personal.lookupHash($0.rawValue, .nationalID) }
+        let phoneHash = phone.map { personal.lookupHash($0.rawValue, .phone) }
         let rows = try await pool.query(
             """
             SELECT \(unsafeRaw: Self.columns) FROM registry.person p JOIN registry.unit u ON u.id = p.home_unit_id
@@ -132,10 +145,12 @@ public struct PersonStore: Sendable {
               AND (\(kind?.shortName)::text IS NULL OR \(kind?.shortName) = ANY(p.kinds))
               AND (\(includeInactive) OR p.active)
               AND (\(pattern)::text IS NULL OR p.name LIKE \(pattern))
+              AND (\(nationalIDHash)::bytea IS NULL OR p.national_id_hash = \(nationalIDHash))
+              AND (\(phoneHash)::bytea IS NULL OR p.phone_hash = \(phoneHash))
               AND p.id > \(page.after)
             ORDER BY p.id LIMIT \(page.size)
             """)
-        let people = try rows.map(Self.decode)
+        let people = try rows.map { try decode($0).person }
         return (people, page.nextToken(after: people.map(\.id)))
     }
 
@@ -145,9 +160,30 @@ public struct PersonStore: Sendable {
         Array(Set(kinds.compactMap(\.shortName))).sorted()
     }
 
-    static func fetch(_ id: Int64, on db: some PostgresQueryable, lock: Bool = false, field: String) async throws -> RegistryV1.Person {
+    /// Whether a person is active, and their station, without touching their personal data: for
+    /// the stores that only check a person they refer to.
+    static func standing(
+        _ id: Int64, on db: some PostgresQueryable, lock: Bool = false, field: String
+    ) async throws -> (active: Bool, stationID: Int64) {
         let sql = """
-            SELECT \(columns) FROM registry.person p JOIN registry.unit u ON u.id = p.home_unit_id WHERE p.id = $1
+            SELECT p.active, u.station_id FROM registry.person p JOIN registry.unit u ON u.id = p.home_unit_id WHERE p.id = $1
+            """ + (lock ? " FOR UPDATE OF p" : "")
+        guard id > 0, let row = try await db.queryFirst(PostgresQuery(unsafeSQL: sql, bindings: PostgresBindings(id))) else {
+            throw RegistryError.notFound(field, "person")
+        }
+        return (try row.decode(Bool.self, column: "active"), try row.decode(Int64?.self, column: "station_id") ?? 0)
+    }
+
+    func fetch(_ id: Int64, on db: some PostgresQueryable, lock: Bool = false, field: String) async throws -> RegistryV1.Person {
+        try await fetchStored(id, on: db, lock: lock, field: field).person
+    }
+
+    /// A person with the stored phone's lookup hash, for telling whether an update changes it.
+    func fetchStored(
+        _ id: Int64, on db: some PostgresQueryable, lock: Bool = false, field: String
+    ) async throws -> (person: RegistryV1.Person, phoneHash: Data?) {
+        let sql = """
+            SELECT \(Self.columns) FROM registry.person p JOIN registry.unit u ON u.id = p.home_unit_id WHERE p.id = $1
             """ + (lock ? " FOR UPDATE OF p" : "")
         guard id > 0, let row = try await db.queryFirst(PostgresQuery(unsafeSQL: sql, bindings: PostgresBindings(id))) else {
             throw RegistryError.notFound(field, "person")
@@ -155,17 +191,18 @@ public struct PersonStore: Sendable {
         return try decode(row)
     }
 
-    static func decode(_ row: PostgresRow) throws -> RegistryV1.Person {
-        RegistryV1.Person(
+    func decode(_ row: PostgresRow) throws -> (person: RegistryV1.Person, phoneHash: Data?) {
+        let person = RegistryV1.Person(
             id: try row.decode(Int64.self, column: "id"),
             name: try row.decode(String.self, column: "name"),
             kinds: try row.decode([String].self, column: "kinds").compactMap(RegistryV1.PersonKind.init(shortName:)),
             homeUnitID: try row.decode(Int64.self, column: "home_unit_id"),
             stationID: try row.decode(Int64?.self, column: "station_id") ?? 0,
-            phone: try row.decode(String.self, column: "phone"),
-            nationalID: try row.decode(String?.self, column: "national_id") ?? "",
+            phone: try personal.masked(try row.decode(String?.self, column: "phone"), .phone, column: Self.phoneColumn),
+            nationalID: try personal.masked(try row.decode(String?.self, column: "national_id"), .nationalID, column: Self.nationalIDColumn),
             active: try row.decode(Bool.self, column: "active"),
             createdAtMs: try row.decode(Date.self, column: "created_at").unixMilliseconds,
             updatedAtMs: try row.decode(Date.self, column: "updated_at").unixMilliseconds)
+        return (person, try row.decode(Data?.self, column: "phone_hash"))
     }
 }

@@ -6,9 +6,11 @@ import FengqiaoPostgres
 /// housing), residents (actual population) and actual units.
 public struct PlaceStore: Sendable {
     let pool: PostgresPool
+    let residentRows: ResidentRows
 
-    public init(pool: PostgresPool) {
+    public init(pool: PostgresPool, personal: PersonalDataColumns) {
         self.pool = pool
+        self.residentRows = ResidentRows(personal: personal)
     }
 
     // MARK: Addresses
@@ -154,7 +156,7 @@ public struct PlaceStore: Sendable {
             JOIN registry.household h ON h.id = r.household_id
             WHERE h.building_id = \(buildingID) AND r.moved_out IS NULL ORDER BY r.id
             """
-        ).map(ResidentRows.decode)
+        ).map(residentRows.decode)
         let byHousehold = Dictionary(grouping: residents, by: \.householdID)
         var floors: [RegistryV1.FloorPlanFloor] = []
         for household in households {

@@ -143,6 +143,12 @@ extension RegistryHandler {
         policy.allow(R.revokeCredential, admins, .references(.id(.credential, \.id, field: "id", .write)))
         policy.allow(R.listCredentials, admins, .references(.filter(.unit, \.stationID, field: "station_id")))
         policy.allow(R.whoAmI, everyone, .county)
+
+        // Personal data in full: for a reason, and only once the audit trail holds the request.
+        policy.allow(R.revealPersonalData, [.countyAdmin, .officer], .references(
+            .id(.person, \.personID, field: "person_id", .read), .id(.resident, \.residentID, field: "resident_id", .read)),
+            audit: .requiredBeforeAnswer)
+        policy.allow(R.listAuditEvents, [.countyAdmin], .county)
     }
 }
 

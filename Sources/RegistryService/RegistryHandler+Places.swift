@@ -101,11 +101,13 @@ extension RegistryHandler {
         var check = Validation()
         check.id(request.unitID, field: "unit_id", required: false)
         let name = check.text(request.nameContains, field: "name_contains", maxLength: 50, required: false)
+        let nationalID = check.nationalID(request.nationalID, field: "national_id")
+        let phone = check.phone(request.phone, field: "phone")
         let page = check.page(request.page)
         try check.finish()
         let result = try await residents.list(
             unitID: request.unitID, kind: request.kind == .unspecified ? nil : request.kind, includeMovedOut: request.includeMovedOut,
-            nameContains: name, page: page)
+            nameContains: name, nationalID: nationalID, phone: phone, page: page)
         return RegistryV1.ListResidentsResponse(residents: result.residents, page: CommonV1.PageResponse(nextPageToken: result.nextPageToken))
     }
 

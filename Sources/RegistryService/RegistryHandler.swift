@@ -27,20 +27,29 @@ public struct RegistryHandler: RegistryV1.Registry.Handler {
     /// Today's date where the bureau works; replaceable in tests.
     let today: @Sendable () -> CalendarDate
 
+    /// Personal data: where it is read in full, for `RevealPersonalData`.
+    let personalData: PersonalDataStore
+    /// The audit trail, for `ListAuditEvents`.
+    let audit: AuditTrailStore
+
+    /// - Parameter personal: seals and masks national ID numbers and phone numbers.
     public init(
-        pool: PostgresPool, verifier: CredentialVerifier? = nil, today: @escaping @Sendable () -> CalendarDate = { CalendarDate.todayInChina() }
+        pool: PostgresPool, personal: PersonalDataColumns, verifier: CredentialVerifier? = nil,
+        today: @escaping @Sendable () -> CalendarDate = { CalendarDate.todayInChina() }
     ) {
         self.units = UnitStore(pool: pool)
-        self.people = PersonStore(pool: pool)
+        self.people = PersonStore(pool: pool, personal: personal)
         self.teams = TeamStore(pool: pool)
         self.mediators = MediatorStore(pool: pool)
-        self.places = PlaceStore(pool: pool)
-        self.residents = ResidentStore(pool: pool)
+        self.places = PlaceStore(pool: pool, personal: personal)
+        self.residents = ResidentStore(pool: pool, personal: personal)
         self.actualUnits = ActualUnitStore(pool: pool)
         self.chatGroups = ChatGroupStore(pool: pool)
-        self.imports = ImportStore(pool: pool)
+        self.imports = ImportStore(pool: pool, personal: personal)
         self.statistics = StatsStore(pool: pool)
         self.credentials = CredentialStore(pool: pool)
+        self.personalData = PersonalDataStore(pool: pool, personal: personal)
+        self.audit = AuditTrailStore(pool: pool)
         self.verifier = verifier
         self.today = today
     }

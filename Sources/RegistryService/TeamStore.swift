@@ -60,7 +60,7 @@ public struct TeamStore: Sendable {
     public func addMember(teamID: Int64, personID: Int64, role: String, start: CalendarDate) async throws -> RegistryV1.TeamMembership {
         try await pool.transaction { tx in
             _ = try await Self.fetch(teamID, on: tx, field: "team_id")
-            let person = try await PersonStore.fetch(personID, on: tx, field: "person_id")
+            let person = try await PersonStore.standing(personID, on: tx, field: "person_id")
             guard person.active else {
                 throw RegistryError(.failedPrecondition, field: "person_id", "the person is inactive")
             }

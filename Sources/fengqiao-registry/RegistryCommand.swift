@@ -2,6 +2,7 @@ import ArgumentParser
 import FengqiaoAccess
 import FengqiaoPostgres
 import FengqiaoRuntime
+import FengqiaoSecurity
 import Foundation
 import RegistryService
 
@@ -14,11 +15,14 @@ struct RegistryCommand: AsyncParsableCommand {
         discussion: """
             Settings come from the environment (FENGQIAO_DATABASE_URL, FENGQIAO_MIGRATION_DATABASE_URL, \
             FENGQIAO_LISTEN, FENGQIAO_DATABASE_POOL_SIZE, FENGQIAO_LOG_LEVEL); flags override them. \
-            The registry migrates its schema at start-up and stops gracefully on SIGTERM or SIGINT. \
+            The personal-data keys come from FENGQIAO_PII_KEYS_FILE (a file `generate-keys` writes) or \
+            FENGQIAO_PII_KEYS; without them the registry does not start. \
+            The registry migrates its schema at start-up, seals personal data still in clear or under an \
+            old key, and stops gracefully on SIGTERM or SIGINT. \
             Every call but health needs a credential; `bootstrap-admin` makes the first one.
             """,
         version: FengqiaoVersion.current,
-        subcommands: [Serve.self, BootstrapAdmin.self],
+        subcommands: [Serve.self, BootstrapAdmin.self, GenerateKeys.self],
         defaultSubcommand: Serve.self)
 
     /// Where the registry's data is and how loudly it logs.
@@ -52,13 +56,24 @@ struct RegistryCommand: AsyncParsableCommand {
         @OptionGroup var settings: Settings
 
         func run() async throws {
-            try await ServiceRunner(name: "registry", configuration: try settings.configuration(listen: listen)).run(
+            let keys: PersonalDataKeys
+            do {
+                keys = try PersonalDataKeys.load(environment: ProcessInfo.processInfo.environment)
+            } catch {
+                throw ValidationError("personal-data keys: \(error)")
+            }
+            let runner = ServiceRunner(name: "registry", configuration: try settings.configuration(listen: listen))
+            let logger = runner.makeLogger()
+            try await runner.run(
                 migrate: { pool, logger in try await RegistryDatabase.migrate(on: pool, logger: logger) },
                 makeServer: { pool in
+                    let personal = PersonalDataColumns(cipher: PersonalDataCipher(keys: keys))
+                    _ = try await personal.sealStoredValues(on: pool, logger: logger)
                     let verifier = CredentialVerifier(source: CredentialStore(pool: pool))
                     let access = AccessControlInterceptor(
-                        policy: RegistryHandler.accessPolicy, verifier: verifier, resolver: RegistryStationResolver(pool: pool))
-                    return ([RegistryHandler(pool: pool, verifier: verifier)], [access])
+                        policy: RegistryHandler.accessPolicy, verifier: verifier, resolver: RegistryStationResolver(pool: pool),
+                        audit: PostgresAuditSink(pool: pool), serviceName: "registry")
+                    return ([RegistryHandler(pool: pool, personal: personal, verifier: verifier)], [access])
                 })
         }
     }
@@ -101,6 +116,28 @@ struct RegistryCommand: AsyncParsableCommand {
                 await pool.close()
                 throw error
             }
+        }
+    }
+
+    struct GenerateKeys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "generate-keys",
+            abstract: "Print a new personal-data key file (for FENGQIAO_PII_KEYS_FILE).",
+            discussion: """
+                The file holds a random AES-256 key named by --key-id, marked current, and a random lookup \
+                key. Write it where only the registry's user can read it (chmod 600) and keep a copy in the \
+                bureau's safe: without it, the stored national ID numbers and phone numbers cannot be read. \
+                To rotate, add a new key line from this file to the existing file and point `current` at it; \
+                never change the lookup key (docs/SECURITY.md).
+                """)
+
+        @Option(help: "The new key's id: letters and digits, e.g. k1.") var keyID = "k1"
+
+        func run() async throws {
+            guard let id = PersonalDataKeyID(keyID) else {
+                throw ValidationError("--key-id: 1 to 16 lower-case letters and digits, starting with a letter (not current or lookup)")
+            }
+            print(PersonalDataKeys.generate(keyID: id), terminator: "")
         }
     }
 }

@@ -18,7 +18,7 @@ struct Fengqiao: AsyncParsableCommand {
         subcommands: [
             HealthCommand.self, UnitCommand.self, PersonCommand.self, TeamCommand.self, MediatorCommand.self, AddressCommand.self,
             QRCommand.self, BuildingCommand.self, HouseholdCommand.self, ResidentCommand.self, ActualUnitCommand.self,
-            ChatGroupCommand.self, ImportCommand.self, CredentialCommand.self,
+            ChatGroupCommand.self, ImportCommand.self, CredentialCommand.self, AuditCommand.self,
         ])
 }
 

@@ -7,7 +7,7 @@ struct PersonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "person",
         abstract: "Register, show and list people (officers, auxiliary police, grid workers, volunteers, mediators…).",
-        subcommands: [Add.self, Show.self, List.self, Update.self, Deactivate.self])
+        subcommands: [Add.self, Show.self, List.self, Update.self, Deactivate.self, Reveal.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a person.")
@@ -48,6 +48,8 @@ struct PersonCommand: AsyncParsableCommand {
         @Option(help: "Only this kind.") var kind: String?
         @Flag(help: "Include inactive people.") var all = false
         @Option(help: "Only names containing this text.") var name: String?
+        @Option(help: "Only the person with exactly this national ID number.") var nationalID: String?
+        @Option(help: "Only people with exactly this phone number.") var phone: String?
 
         func run() async throws {
             let kind = try kind.map { try parseEnum($0, as: RegistryV1.PersonKind.self, option: "--kind") } ?? .unspecified
@@ -55,11 +57,26 @@ struct PersonCommand: AsyncParsableCommand {
                 let unitID = try await registry.unitID(unit, client.callOptions)
                 return try await allPages { page in
                     let answer = try await registry.listPeople(
-                        .init(unitID: unitID, kind: kind, includeInactive: all, nameContains: name ?? "", page: page), client.callOptions)
+                        .init(unitID: unitID, kind: kind, includeInactive: all, nameContains: name ?? "", page: page,
+                              nationalID: nationalID ?? "", phone: phone ?? ""), client.callOptions)
                     return (answer.people, answer.page?.nextPageToken ?? "")
                 }
             }
             try printPeople(people, json: client.json)
+        }
+    }
+
+    struct Reveal: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a person's national ID number or phone number in full, for a reason (audited).",
+            discussion: "Open to county admins and to officers of the person's station. The reason is kept in the audit trail.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The person's id.") var id: Int64
+        @Option(help: "national-id or phone.") var field: String
+        @Option(help: "Why you need it (4-500 characters); kept in the audit trail.") var reason: String
+
+        func run() async throws {
+            try await revealPersonalData(client: client, field: field, reason: reason) { .init(personID: id) }
         }
     }
 

@@ -7,7 +7,7 @@ struct ResidentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resident",
         abstract: "Register residents (registered or floating), record moves out, list a unit's residents.",
-        subcommands: [Add.self, MoveOut.self, List.self])
+        subcommands: [Add.self, MoveOut.self, List.self, Reveal.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -58,6 +58,8 @@ struct ResidentCommand: AsyncParsableCommand {
         @Option(help: "Only registered or floating residents.") var kind: String?
         @Option(help: "Only names containing this text.") var name: String?
         @Flag(help: "Include residents who moved out.") var movedOut = false
+        @Option(help: "Only the resident with exactly this national ID number.") var nationalID: String?
+        @Option(help: "Only residents with exactly this phone number.") var phone: String?
         @Option(help: "At most this many rows (0 for every page).") var limit = 200
 
         func run() async throws {
@@ -66,11 +68,26 @@ struct ResidentCommand: AsyncParsableCommand {
                 let unitID = try await registry.unitID(unit, client.callOptions)
                 return try await somePages(limit: limit) { page in
                     let answer = try await registry.listResidents(
-                        .init(unitID: unitID, kind: kind, includeMovedOut: movedOut, nameContains: name ?? "", page: page), client.callOptions)
+                        .init(unitID: unitID, kind: kind, includeMovedOut: movedOut, nameContains: name ?? "", page: page,
+                              nationalID: nationalID ?? "", phone: phone ?? ""), client.callOptions)
                     return (answer.residents, answer.page?.nextPageToken ?? "")
                 }
             }
             try printResidents(residents, json: client.json)
+        }
+    }
+
+    struct Reveal: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a resident's national ID number or phone number in full, for a reason (audited).",
+            discussion: "Open to county admins and to officers of the resident's station. The reason is kept in the audit trail.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The resident's id.") var id: Int64
+        @Option(help: "national-id or phone.") var field: String
+        @Option(help: "Why you need it (4-500 characters); kept in the audit trail.") var reason: String
+
+        func run() async throws {
+            try await revealPersonalData(client: client, field: field, reason: reason) { .init(residentID: id) }
         }
     }
 }

@@ -10,6 +10,10 @@ import Testing
         var port: Int
         /// The county admin's token, from `fengqiao-registry bootstrap-admin`.
         var adminToken: String
+        /// Everything the registry has logged (standard output and error).
+        var logPath: String
+        /// The database the registry serves (the owner's login), as a connection string.
+        var databaseURL: String
 
         /// Runs a built executable with the registry's address in `FENGQIAO_REGISTRY_ADDR` and a token
         /// (the admin's by default; `nil` for none) in `FENGQIAO_TOKEN`.
@@ -30,10 +34,10 @@ import Testing
     }
 
     /// Runs `body` with a fresh registry process on a fresh database, and a county admin's token.
-    func withRunningRegistry(_ body: (RunningRegistry) async throws -> Void) async throws {
+    func withRunningRegistry(logLevel: String = "info", _ body: (RunningRegistry) async throws -> Void) async throws {
         try await TestPostgres.withFreshDatabase { configuration in
             let url = configuration.options.map { "\($0.keyword)='\($0.value.replacingOccurrences(of: "'", with: "\\'"))'" }.joined(separator: " ")
-            let environment = ["FENGQIAO_DATABASE_URL": url, "FENGQIAO_LOG_LEVEL": "info"]
+            let environment = ["FENGQIAO_DATABASE_URL": url, "FENGQIAO_LOG_LEVEL": logLevel, "FENGQIAO_PII_KEYS": TestPersonalData.keys]
             let bootstrap = try await runCommand(BuiltProduct.path("fengqiao-registry"), ["bootstrap-admin"], environment: environment)
             try #require(bootstrap.status == 0, "bootstrap-admin: \(bootstrap.standardError)")
             let token = bootstrap.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -41,7 +45,7 @@ import Testing
                 BuiltProduct.path("fengqiao-registry"), arguments: ["--listen", "127.0.0.1:0"], environment: environment)
             do {
                 let port = try await registry.listeningPort()
-                try await body(RunningRegistry(port: port, adminToken: token))
+                try await body(RunningRegistry(port: port, adminToken: token, logPath: registry.logPath, databaseURL: url))
             } catch {
                 await registry.stop()
                 throw error

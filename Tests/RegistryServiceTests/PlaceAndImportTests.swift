@@ -28,7 +28,7 @@ import Testing
         let other = try await units.create(.init(code: "XS", name: "西山派出所", kind: .station, parentID: bureau.id, location: nil))
         let otherGrid = try await units.create(.init(code: "XS-G1", name: "西山网格", kind: .grid, parentID: other.id, location: nil))
         try await body(Fixture(
-            places: PlaceStore(pool: pool), residents: ResidentStore(pool: pool), imports: ImportStore(pool: pool),
+            places: PlaceStore(pool: pool, personal: testPersonalData), residents: ResidentStore(pool: pool, personal: testPersonalData), imports: ImportStore(pool: pool, personal: testPersonalData),
             station: station, grid: grid, community: community, otherStationGrid: otherGrid))
         }
     }

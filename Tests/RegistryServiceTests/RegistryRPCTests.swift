@@ -12,7 +12,7 @@ import Testing
         try await withMigratedRegistry(maximumConnections: 4) { pool in
         let server = RPCServer(
             configuration: RPCServerConfiguration(host: "127.0.0.1", port: 0),
-            services: [RegistryHandler(pool: pool, today: { CalendarDate(year: 2026, month: 11, day: 23)! })],
+            services: [RegistryHandler(pool: pool, personal: testPersonalData, today: { CalendarDate(year: 2026, month: 11, day: 23)! })],
             logger: TestPostgres.testLogger())
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }

@@ -25,7 +25,7 @@ import Testing
         let b = try await units.create(.init(code: "B", name: "乙派出所", kind: .station, parentID: bureau.id, location: nil))
         let village = try await units.create(.init(code: "A-V", name: "甲村", kind: .village, parentID: a.id, location: nil))
         try await body(Fixture(
-            units: units, people: PersonStore(pool: pool), teams: TeamStore(pool: pool), mediators: MediatorStore(pool: pool),
+            units: units, people: PersonStore(pool: pool, personal: testPersonalData), teams: TeamStore(pool: pool), mediators: MediatorStore(pool: pool),
             bureau: bureau, stationA: a, stationB: b, village: village))
         }
     }

@@ -1072,6 +1072,78 @@ extension RegistryV1 {
         }
     }
 
+    /// The personal data the suite encrypts at rest and masks in answers.
+    public enum PersonalDataField: ProtobufEnum {
+        /// `PERSONAL_DATA_FIELD_UNSPECIFIED` (0).
+        case unspecified
+        /// `PERSONAL_DATA_FIELD_NATIONAL_ID` (1).
+        case nationalID
+        /// `PERSONAL_DATA_FIELD_PHONE` (2).
+        case phone
+        /// A number this build does not know, from a peer with a newer `.proto`.
+        case unrecognized(Int32)
+
+        /// The enum's full proto name.
+        public static let protoEnumName = "fengqiao.registry.v1.PersonalDataField"
+
+        /// The known cases, in declaration order.
+        public static let allCases: [PersonalDataField] = [
+            .unspecified,
+            .nationalID,
+            .phone,
+        ]
+
+        /// Creates the case for `rawValue`, or `unrecognized(rawValue)` for a number the enum does not know.
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .nationalID
+            case 2: self = .phone
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        /// The case's number on the wire.
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: 0
+            case .nationalID: 1
+            case .phone: 2
+            case .unrecognized(let value): value
+            }
+        }
+
+        /// The value's name without the enum's prefix, in lower case (`UNIT_KIND_POLICE_ROOM` → `police_room`),
+        /// for storage and command lines; `nil` for a number this build does not know.
+        public var shortName: String? {
+            switch self {
+            case .unspecified: "unspecified"
+            case .nationalID: "national_id"
+            case .phone: "phone"
+            case .unrecognized: nil
+            }
+        }
+
+        /// The case whose `shortName` is `shortName`, or `nil`.
+        public init?(shortName: String) {
+            switch shortName {
+            case "unspecified": self = .unspecified
+            case "national_id": self = .nationalID
+            case "phone": self = .phone
+            default: return nil
+            }
+        }
+
+        /// Cases are equal when their numbers are: `.unrecognized(n)` equals the known case numbered `n`.
+        public static func == (lhs: Self, rhs: Self) -> Bool {
+            lhs.rawValue == rhs.rawValue
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(rawValue)
+        }
+    }
+
     /// An organisation unit.
     public struct Unit: Sendable, Hashable {
         /// The field `id` (1).
@@ -1471,10 +1543,12 @@ extension RegistryV1 {
         /// The station of the home unit.
         public var stationID: Int64 = 0
 
-        /// Mainland mobile number, 11 digits starting with 1.
+        /// Mainland mobile number, masked (`138****5678`); empty if not given. `RevealPersonalData`
+        /// shows it in full.
         public var phone: String = ""
 
-        /// GB 11643 citizen ID number (18 characters, check digit verified); empty if not given.
+        /// GB 11643 citizen ID number, masked (`110105********002X`); empty if not given.
+        /// `RevealPersonalData` shows it in full.
         public var nationalID: String = ""
 
         /// The field `active` (8).
@@ -1526,10 +1600,10 @@ extension RegistryV1 {
         /// The field `home_unit_id` (3).
         public var homeUnitID: Int64 = 0
 
-        /// The field `phone` (4).
+        /// Mainland mobile number, 11 digits starting with 1 (spaces, dashes and +86 are dropped).
         public var phone: String = ""
 
-        /// The field `national_id` (5).
+        /// GB 11643 citizen ID number (18 characters, check character verified).
         public var nationalID: String = ""
 
         /// Creates a message with every field at its default: zero, empty, or absent.
@@ -1641,6 +1715,12 @@ extension RegistryV1 {
         /// The field `page` (5).
         public var page: CommonV1.PageRequest?
 
+        /// Only the person with exactly this national ID number (matched by keyed hash).
+        public var nationalID: String = ""
+
+        /// Only people with exactly this phone number (matched by keyed hash).
+        public var phone: String = ""
+
         /// Creates a message with every field at its default: zero, empty, or absent.
         public init() {}
 
@@ -1650,13 +1730,17 @@ extension RegistryV1 {
             kind: RegistryV1.PersonKind = .unspecified,
             includeInactive: Bool = false,
             nameContains: String = "",
-            page: CommonV1.PageRequest? = nil
+            page: CommonV1.PageRequest? = nil,
+            nationalID: String = "",
+            phone: String = ""
         ) {
             self.unitID = unitID
             self.kind = kind
             self.includeInactive = includeInactive
             self.nameContains = nameContains
             self.page = page
+            self.nationalID = nationalID
+            self.phone = phone
         }
     }
 
@@ -2598,10 +2682,10 @@ extension RegistryV1 {
         /// The field `kind` (3).
         public var kind: RegistryV1.ResidentKind = .unspecified
 
-        /// The field `national_id` (4).
+        /// Masked, like `Person.national_id`; empty if not given.
         public var nationalID: String = ""
 
-        /// The field `phone` (5).
+        /// Masked, like `Person.phone`; empty if not given.
         public var phone: String = ""
 
         /// 0 when not placed in a household.
@@ -2732,6 +2816,12 @@ extension RegistryV1 {
         /// The field `page` (5).
         public var page: CommonV1.PageRequest?
 
+        /// Only residents with exactly this national ID number (matched by keyed hash).
+        public var nationalID: String = ""
+
+        /// Only residents with exactly this phone number (matched by keyed hash).
+        public var phone: String = ""
+
         /// Creates a message with every field at its default: zero, empty, or absent.
         public init() {}
 
@@ -2741,13 +2831,17 @@ extension RegistryV1 {
             kind: RegistryV1.ResidentKind = .unspecified,
             includeMovedOut: Bool = false,
             nameContains: String = "",
-            page: CommonV1.PageRequest? = nil
+            page: CommonV1.PageRequest? = nil,
+            nationalID: String = "",
+            phone: String = ""
         ) {
             self.unitID = unitID
             self.kind = kind
             self.includeMovedOut = includeMovedOut
             self.nameContains = nameContains
             self.page = page
+            self.nationalID = nationalID
+            self.phone = phone
         }
     }
 
@@ -3414,12 +3508,217 @@ extension RegistryV1 {
         public init() {}
     }
 
+    /// Exactly one of `person_id` and `resident_id`.
+    public struct RevealPersonalDataRequest: Sendable, Hashable {
+        /// The field `person_id` (1).
+        public var personID: Int64 = 0
+
+        /// The field `resident_id` (2).
+        public var residentID: Int64 = 0
+
+        /// The field `field` (3).
+        public var field: RegistryV1.PersonalDataField = .unspecified
+
+        /// Why the value is needed, for the audit trail: 4-500 characters.
+        public var reason: String = ""
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            personID: Int64 = 0,
+            residentID: Int64 = 0,
+            field: RegistryV1.PersonalDataField = .unspecified,
+            reason: String = ""
+        ) {
+            self.personID = personID
+            self.residentID = residentID
+            self.field = field
+            self.reason = reason
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.RevealPersonalDataResponse`.
+    public struct RevealPersonalDataResponse: Sendable, Hashable {
+        /// The value in full; empty when the record holds none.
+        public var value: String = ""
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            value: String = ""
+        ) {
+            self.value = value
+        }
+    }
+
+    /// One call as the audit trail recorded it. Entries are never changed or deleted.
+    public struct AuditEvent: Sendable, Hashable {
+        /// The field `id` (1).
+        public var id: Int64 = 0
+
+        /// The field `at_ms` (2).
+        public var atMs: Int64 = 0
+
+        /// The service that took the call (`registry`).
+        public var service: String = ""
+
+        /// The credential presented; 0 when none was valid.
+        public var credentialID: Int64 = 0
+
+        /// The caller's role, empty when unauthenticated.
+        public var role: RegistryV1.Role = .unspecified
+
+        /// The caller's station; 0 for county-wide roles.
+        public var stationID: Int64 = 0
+
+        /// The person the credential belongs to; 0 for none.
+        public var personID: Int64 = 0
+
+        /// The service that relayed the call for the caller, if any.
+        public var relayedBy: String = ""
+
+        /// The method's path, e.g. `/fengqiao.registry.v1.Registry/GetPerson`.
+        public var method: String = ""
+
+        /// The records the request named, as `kind:id` or `kind:code` (`resident:42`, `unit:QS-CG`).
+        public var targets: [String] = []
+
+        /// The field `request_id` (11).
+        public var requestID: String = ""
+
+        /// The caller's address, `ip:port`.
+        public var peer: String = ""
+
+        /// The status code the call ended with: `OK`, `NOT_FOUND`, `PERMISSION_DENIED`, ….
+        public var outcome: String = ""
+
+        /// For a reveal, which field and the reason given; otherwise empty.
+        public var detail: String = ""
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            id: Int64 = 0,
+            atMs: Int64 = 0,
+            service: String = "",
+            credentialID: Int64 = 0,
+            role: RegistryV1.Role = .unspecified,
+            stationID: Int64 = 0,
+            personID: Int64 = 0,
+            relayedBy: String = "",
+            method: String = "",
+            targets: [String] = [],
+            requestID: String = "",
+            peer: String = "",
+            outcome: String = "",
+            detail: String = ""
+        ) {
+            self.id = id
+            self.atMs = atMs
+            self.service = service
+            self.credentialID = credentialID
+            self.role = role
+            self.stationID = stationID
+            self.personID = personID
+            self.relayedBy = relayedBy
+            self.method = method
+            self.targets = targets
+            self.requestID = requestID
+            self.peer = peer
+            self.outcome = outcome
+            self.detail = detail
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.ListAuditEventsRequest`.
+    public struct ListAuditEventsRequest: Sendable, Hashable {
+        /// Each filter is optional; given filters must all match.
+        public var credentialID: Int64 = 0
+
+        /// The field `person_id` (2).
+        public var personID: Int64 = 0
+
+        /// The field `station_id` (3).
+        public var stationID: Int64 = 0
+
+        /// Methods whose path ends with this text, e.g. `RevealPersonalData`.
+        public var method: String = ""
+
+        /// Events whose targets include exactly this, e.g. `resident:42`.
+        public var target: String = ""
+
+        /// A status code name, e.g. `PERMISSION_DENIED`.
+        public var outcome: String = ""
+
+        /// Events at or after this instant (Unix ms); 0 for no bound.
+        public var sinceMs: Int64 = 0
+
+        /// Events before this instant (Unix ms); 0 for no bound.
+        public var untilMs: Int64 = 0
+
+        /// The field `page` (9).
+        public var page: CommonV1.PageRequest?
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            credentialID: Int64 = 0,
+            personID: Int64 = 0,
+            stationID: Int64 = 0,
+            method: String = "",
+            target: String = "",
+            outcome: String = "",
+            sinceMs: Int64 = 0,
+            untilMs: Int64 = 0,
+            page: CommonV1.PageRequest? = nil
+        ) {
+            self.credentialID = credentialID
+            self.personID = personID
+            self.stationID = stationID
+            self.method = method
+            self.target = target
+            self.outcome = outcome
+            self.sinceMs = sinceMs
+            self.untilMs = untilMs
+            self.page = page
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.ListAuditEventsResponse`.
+    public struct ListAuditEventsResponse: Sendable, Hashable {
+        /// The field `events` (1).
+        public var events: [RegistryV1.AuditEvent] = []
+
+        /// The field `page` (2).
+        public var page: CommonV1.PageResponse?
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            events: [RegistryV1.AuditEvent] = [],
+            page: CommonV1.PageResponse? = nil
+        ) {
+            self.events = events
+            self.page = page
+        }
+    }
+
     /// The registry's calls. Errors: NOT_FOUND names the field whose reference is unknown;
     /// ALREADY_EXISTS names the field whose value is taken (a unit code, a QR plate code);
     /// INVALID_ARGUMENT carries one field violation per bad field; FAILED_PRECONDITION names the rule
     /// (a cycle, a parent of the wrong kind, a deactivated person).
     ///
-    /// Method paths: `/fengqiao.registry.v1.Registry/CreateUnit`, `/fengqiao.registry.v1.Registry/GetUnit`, `/fengqiao.registry.v1.Registry/UpdateUnit`, `/fengqiao.registry.v1.Registry/ListUnits`, `/fengqiao.registry.v1.Registry/GetUnitHistory`, `/fengqiao.registry.v1.Registry/GetUnitStats`, `/fengqiao.registry.v1.Registry/RegisterPerson`, `/fengqiao.registry.v1.Registry/GetPerson`, `/fengqiao.registry.v1.Registry/UpdatePerson`, `/fengqiao.registry.v1.Registry/DeactivatePerson`, `/fengqiao.registry.v1.Registry/ListPeople`, `/fengqiao.registry.v1.Registry/CreateTeam`, `/fengqiao.registry.v1.Registry/ListTeams`, `/fengqiao.registry.v1.Registry/AddTeamMember`, `/fengqiao.registry.v1.Registry/RemoveTeamMember`, `/fengqiao.registry.v1.Registry/ListTeamMembers`, `/fengqiao.registry.v1.Registry/SetMediatorProfile`, `/fengqiao.registry.v1.Registry/GetMediatorCandidates`, `/fengqiao.registry.v1.Registry/ReportMediatorLoad`, `/fengqiao.registry.v1.Registry/CreateAddress`, `/fengqiao.registry.v1.Registry/ResolveQrPlate`, `/fengqiao.registry.v1.Registry/ListAddresses`, `/fengqiao.registry.v1.Registry/CreateBuilding`, `/fengqiao.registry.v1.Registry/ListBuildings`, `/fengqiao.registry.v1.Registry/CreateHousehold`, `/fengqiao.registry.v1.Registry/GetFloorPlan`, `/fengqiao.registry.v1.Registry/RegisterResident`, `/fengqiao.registry.v1.Registry/MoveOutResident`, `/fengqiao.registry.v1.Registry/ListResidents`, `/fengqiao.registry.v1.Registry/CreateActualUnit`, `/fengqiao.registry.v1.Registry/ListActualUnits`, `/fengqiao.registry.v1.Registry/CreateChatGroup`, `/fengqiao.registry.v1.Registry/RecordChatGroupActivity`, `/fengqiao.registry.v1.Registry/ListChatGroups`, `/fengqiao.registry.v1.Registry/ImportResidents`, `/fengqiao.registry.v1.Registry/ImportAddresses`, `/fengqiao.registry.v1.Registry/IssueCredential`, `/fengqiao.registry.v1.Registry/RevokeCredential`, `/fengqiao.registry.v1.Registry/ListCredentials`, `/fengqiao.registry.v1.Registry/WhoAmI`.
+    /// Method paths: `/fengqiao.registry.v1.Registry/CreateUnit`, `/fengqiao.registry.v1.Registry/GetUnit`, `/fengqiao.registry.v1.Registry/UpdateUnit`, `/fengqiao.registry.v1.Registry/ListUnits`, `/fengqiao.registry.v1.Registry/GetUnitHistory`, `/fengqiao.registry.v1.Registry/GetUnitStats`, `/fengqiao.registry.v1.Registry/RegisterPerson`, `/fengqiao.registry.v1.Registry/GetPerson`, `/fengqiao.registry.v1.Registry/UpdatePerson`, `/fengqiao.registry.v1.Registry/DeactivatePerson`, `/fengqiao.registry.v1.Registry/ListPeople`, `/fengqiao.registry.v1.Registry/CreateTeam`, `/fengqiao.registry.v1.Registry/ListTeams`, `/fengqiao.registry.v1.Registry/AddTeamMember`, `/fengqiao.registry.v1.Registry/RemoveTeamMember`, `/fengqiao.registry.v1.Registry/ListTeamMembers`, `/fengqiao.registry.v1.Registry/SetMediatorProfile`, `/fengqiao.registry.v1.Registry/GetMediatorCandidates`, `/fengqiao.registry.v1.Registry/ReportMediatorLoad`, `/fengqiao.registry.v1.Registry/CreateAddress`, `/fengqiao.registry.v1.Registry/ResolveQrPlate`, `/fengqiao.registry.v1.Registry/ListAddresses`, `/fengqiao.registry.v1.Registry/CreateBuilding`, `/fengqiao.registry.v1.Registry/ListBuildings`, `/fengqiao.registry.v1.Registry/CreateHousehold`, `/fengqiao.registry.v1.Registry/GetFloorPlan`, `/fengqiao.registry.v1.Registry/RegisterResident`, `/fengqiao.registry.v1.Registry/MoveOutResident`, `/fengqiao.registry.v1.Registry/ListResidents`, `/fengqiao.registry.v1.Registry/CreateActualUnit`, `/fengqiao.registry.v1.Registry/ListActualUnits`, `/fengqiao.registry.v1.Registry/CreateChatGroup`, `/fengqiao.registry.v1.Registry/RecordChatGroupActivity`, `/fengqiao.registry.v1.Registry/ListChatGroups`, `/fengqiao.registry.v1.Registry/ImportResidents`, `/fengqiao.registry.v1.Registry/ImportAddresses`, `/fengqiao.registry.v1.Registry/IssueCredential`, `/fengqiao.registry.v1.Registry/RevokeCredential`, `/fengqiao.registry.v1.Registry/ListCredentials`, `/fengqiao.registry.v1.Registry/WhoAmI`, `/fengqiao.registry.v1.Registry/RevealPersonalData`, `/fengqiao.registry.v1.Registry/ListAuditEvents`.
     public enum Registry {
         /// The service's full proto name.
         public static let serviceName = "fengqiao.registry.v1.Registry"
@@ -3708,6 +4007,22 @@ extension RegistryV1 {
             isServerStreaming: false
         )
 
+        /// Shows one national ID number or phone number in full, for a stated reason. Every answer
+        /// elsewhere masks them; this call is open to county_admin and to officers of the record's
+        /// station, and every use of it is in the audit trail with its reason.
+        public static let revealPersonalData = ProtobufMethod<RegistryV1.RevealPersonalDataRequest, RegistryV1.RevealPersonalDataResponse>(
+            serviceName: serviceName,
+            name: "RevealPersonalData",
+            isServerStreaming: false
+        )
+
+        /// The audit trail, newest first, with filters and paging; county_admin only.
+        public static let listAuditEvents = ProtobufMethod<RegistryV1.ListAuditEventsRequest, RegistryV1.ListAuditEventsResponse>(
+            serviceName: serviceName,
+            name: "ListAuditEvents",
+            isServerStreaming: false
+        )
+
         /// The service's methods, in the order the `.proto` file declares them.
         public static let methods: [ProtobufMethodInfo] = [
             createUnit.info,
@@ -3750,6 +4065,8 @@ extension RegistryV1 {
             revokeCredential.info,
             listCredentials.info,
             whoAmI.info,
+            revealPersonalData.info,
+            listAuditEvents.info,
         ]
 
         /// The service and its methods.
@@ -4002,6 +4319,20 @@ extension RegistryV1 {
                 _ request: RegistryV1.WhoAmIRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Credential
+
+            /// Shows one national ID number or phone number in full, for a stated reason. Every answer
+            /// elsewhere masks them; this call is open to county_admin and to officers of the record's
+            /// station, and every use of it is in the audit trail with its reason.
+            func revealPersonalData(
+                _ request: RegistryV1.RevealPersonalDataRequest,
+                context: ServerContext
+            ) async throws -> RegistryV1.RevealPersonalDataResponse
+
+            /// The audit trail, newest first, with filters and paging; county_admin only.
+            func listAuditEvents(
+                _ request: RegistryV1.ListAuditEventsRequest,
+                context: ServerContext
+            ) async throws -> RegistryV1.ListAuditEventsResponse
         }
 
         /// A typed client of `fengqiao.registry.v1.Registry`, over an `RPCClient`.
@@ -4417,6 +4748,28 @@ extension RegistryV1 {
             ) async throws -> RegistryV1.Credential {
                 try await client.unary(Registry.whoAmI, request, options: options)
             }
+
+            /// Shows one national ID number or phone number in full, for a stated reason. Every answer
+            /// elsewhere masks them; this call is open to county_admin and to officers of the record's
+            /// station, and every use of it is in the audit trail with its reason.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func revealPersonalData(
+                _ request: RegistryV1.RevealPersonalDataRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> RegistryV1.RevealPersonalDataResponse {
+                try await client.unary(Registry.revealPersonalData, request, options: options)
+            }
+
+            /// The audit trail, newest first, with filters and paging; county_admin only.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func listAuditEvents(
+                _ request: RegistryV1.ListAuditEventsRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> RegistryV1.ListAuditEventsResponse {
+                try await client.unary(Registry.listAuditEvents, request, options: options)
+            }
         }
     }
 }
@@ -4546,6 +4899,12 @@ extension RegistryV1.Registry.Handler {
         }
         router.register(RegistryV1.Registry.whoAmI) { request, context in
             try await self.whoAmI(request, context: context)
+        }
+        router.register(RegistryV1.Registry.revealPersonalData) { request, context in
+            try await self.revealPersonalData(request, context: context)
+        }
+        router.register(RegistryV1.Registry.listAuditEvents) { request, context in
+            try await self.listAuditEvents(request, context: context)
         }
     }
 }
@@ -5181,6 +5540,12 @@ extension RegistryV1.ListPeopleRequest: ProtobufMessage {
         if let value = self.page {
             c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageRequest.self)
         }
+        if !self.nationalID.isEmpty {
+            c.pointee.national_id = arena.string(self.nationalID)
+        }
+        if !self.phone.isEmpty {
+            c.pointee.phone = arena.string(self.phone)
+        }
         return UnsafeMutableRawPointer(c)
     }
 
@@ -5192,6 +5557,8 @@ extension RegistryV1.ListPeopleRequest: ProtobufMessage {
         self.includeInactive = c.include_inactive != 0
         self.nameContains = try ProtobufRuntime.string(c.name_contains, field: "name_contains", of: Self.protoMessageName)
         self.page = try c.page.map { try CommonV1.PageRequest(_protobufUnpacked: UnsafeRawPointer($0)) }
+        self.nationalID = try ProtobufRuntime.string(c.national_id, field: "national_id", of: Self.protoMessageName)
+        self.phone = try ProtobufRuntime.string(c.phone, field: "phone", of: Self.protoMessageName)
     }
 }
 
@@ -6366,6 +6733,12 @@ extension RegistryV1.ListResidentsRequest: ProtobufMessage {
         if let value = self.page {
             c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageRequest.self)
         }
+        if !self.nationalID.isEmpty {
+            c.pointee.national_id = arena.string(self.nationalID)
+        }
+        if !self.phone.isEmpty {
+            c.pointee.phone = arena.string(self.phone)
+        }
         return UnsafeMutableRawPointer(c)
     }
 
@@ -6377,6 +6750,8 @@ extension RegistryV1.ListResidentsRequest: ProtobufMessage {
         self.includeMovedOut = c.include_moved_out != 0
         self.nameContains = try ProtobufRuntime.string(c.name_contains, field: "name_contains", of: Self.protoMessageName)
         self.page = try c.page.map { try CommonV1.PageRequest(_protobufUnpacked: UnsafeRawPointer($0)) }
+        self.nationalID = try ProtobufRuntime.string(c.national_id, field: "national_id", of: Self.protoMessageName)
+        self.phone = try ProtobufRuntime.string(c.phone, field: "phone", of: Self.protoMessageName)
     }
 }
 
@@ -7120,5 +7495,205 @@ extension RegistryV1.WhoAmIRequest: ProtobufMessage {
 
     public init(_protobufUnpacked message: UnsafeRawPointer) throws {
         self.init()
+    }
+}
+
+extension RegistryV1.RevealPersonalDataRequest: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.RevealPersonalDataRequest"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__RevealPersonalDataRequest()
+        fengqiao__registry__v1__reveal_personal_data_request__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__RevealPersonalDataRequest.self)
+        fengqiao__registry__v1__reveal_personal_data_request__init(c)
+        c.pointee.person_id = self.personID
+        c.pointee.resident_id = self.residentID
+        c.pointee.field = Fengqiao__Registry__V1__PersonalDataField(rawValue: .init(truncatingIfNeeded: self.field.rawValue))
+        if !self.reason.isEmpty {
+            c.pointee.reason = arena.string(self.reason)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__RevealPersonalDataRequest.self).pointee
+        self.personID = c.person_id
+        self.residentID = c.resident_id
+        self.field = RegistryV1.PersonalDataField(rawValue: Int32(truncatingIfNeeded: c.field.rawValue))
+        self.reason = try ProtobufRuntime.string(c.reason, field: "reason", of: Self.protoMessageName)
+    }
+}
+
+extension RegistryV1.RevealPersonalDataResponse: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.RevealPersonalDataResponse"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__RevealPersonalDataResponse()
+        fengqiao__registry__v1__reveal_personal_data_response__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__RevealPersonalDataResponse.self)
+        fengqiao__registry__v1__reveal_personal_data_response__init(c)
+        if !self.value.isEmpty {
+            c.pointee.value = arena.string(self.value)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__RevealPersonalDataResponse.self).pointee
+        self.value = try ProtobufRuntime.string(c.value, field: "value", of: Self.protoMessageName)
+    }
+}
+
+extension RegistryV1.AuditEvent: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.AuditEvent"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__AuditEvent()
+        fengqiao__registry__v1__audit_event__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__AuditEvent.self)
+        fengqiao__registry__v1__audit_event__init(c)
+        c.pointee.id = self.id
+        c.pointee.at_ms = self.atMs
+        if !self.service.isEmpty {
+            c.pointee.service = arena.string(self.service)
+        }
+        c.pointee.credential_id = self.credentialID
+        c.pointee.role = Fengqiao__Registry__V1__Role(rawValue: .init(truncatingIfNeeded: self.role.rawValue))
+        c.pointee.station_id = self.stationID
+        c.pointee.person_id = self.personID
+        if !self.relayedBy.isEmpty {
+            c.pointee.relayed_by = arena.string(self.relayedBy)
+        }
+        if !self.method.isEmpty {
+            c.pointee.method = arena.string(self.method)
+        }
+        c.pointee.n_targets = self.targets.count
+        c.pointee.targets = arena.array(self.targets) { arena.string($0) }
+        if !self.requestID.isEmpty {
+            c.pointee.request_id = arena.string(self.requestID)
+        }
+        if !self.peer.isEmpty {
+            c.pointee.peer = arena.string(self.peer)
+        }
+        if !self.outcome.isEmpty {
+            c.pointee.outcome = arena.string(self.outcome)
+        }
+        if !self.detail.isEmpty {
+            c.pointee.detail = arena.string(self.detail)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__AuditEvent.self).pointee
+        self.id = c.id
+        self.atMs = c.at_ms
+        self.service = try ProtobufRuntime.string(c.service, field: "service", of: Self.protoMessageName)
+        self.credentialID = c.credential_id
+        self.role = RegistryV1.Role(rawValue: Int32(truncatingIfNeeded: c.role.rawValue))
+        self.stationID = c.station_id
+        self.personID = c.person_id
+        self.relayedBy = try ProtobufRuntime.string(c.relayed_by, field: "relayed_by", of: Self.protoMessageName)
+        self.method = try ProtobufRuntime.string(c.method, field: "method", of: Self.protoMessageName)
+        self.targets = try ProtobufRuntime.array(c.targets, count: c.n_targets) { try ProtobufRuntime.string($0, field: "targets", of: Self.protoMessageName) }
+        self.requestID = try ProtobufRuntime.string(c.request_id, field: "request_id", of: Self.protoMessageName)
+        self.peer = try ProtobufRuntime.string(c.peer, field: "peer", of: Self.protoMessageName)
+        self.outcome = try ProtobufRuntime.string(c.outcome, field: "outcome", of: Self.protoMessageName)
+        self.detail = try ProtobufRuntime.string(c.detail, field: "detail", of: Self.protoMessageName)
+    }
+}
+
+extension RegistryV1.ListAuditEventsRequest: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.ListAuditEventsRequest"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__ListAuditEventsRequest()
+        fengqiao__registry__v1__list_audit_events_request__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__ListAuditEventsRequest.self)
+        fengqiao__registry__v1__list_audit_events_request__init(c)
+        c.pointee.credential_id = self.credentialID
+        c.pointee.person_id = self.personID
+        c.pointee.station_id = self.stationID
+        if !self.method.isEmpty {
+            c.pointee.method = arena.string(self.method)
+        }
+        if !self.target.isEmpty {
+            c.pointee.target = arena.string(self.target)
+        }
+        if !self.outcome.isEmpty {
+            c.pointee.outcome = arena.string(self.outcome)
+        }
+        c.pointee.since_ms = self.sinceMs
+        c.pointee.until_ms = self.untilMs
+        if let value = self.page {
+            c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageRequest.self)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__ListAuditEventsRequest.self).pointee
+        self.credentialID = c.credential_id
+        self.personID = c.person_id
+        self.stationID = c.station_id
+        self.method = try ProtobufRuntime.string(c.method, field: "method", of: Self.protoMessageName)
+        self.target = try ProtobufRuntime.string(c.target, field: "target", of: Self.protoMessageName)
+        self.outcome = try ProtobufRuntime.string(c.outcome, field: "outcome", of: Self.protoMessageName)
+        self.sinceMs = c.since_ms
+        self.untilMs = c.until_ms
+        self.page = try c.page.map { try CommonV1.PageRequest(_protobufUnpacked: UnsafeRawPointer($0)) }
+    }
+}
+
+extension RegistryV1.ListAuditEventsResponse: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.ListAuditEventsResponse"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__ListAuditEventsResponse()
+        fengqiao__registry__v1__list_audit_events_response__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__ListAuditEventsResponse.self)
+        fengqiao__registry__v1__list_audit_events_response__init(c)
+        c.pointee.n_events = self.events.count
+        c.pointee.events = arena.array(self.events) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Registry__V1__AuditEvent.self) as UnsafeMutablePointer<Fengqiao__Registry__V1__AuditEvent>? }
+        if let value = self.page {
+            c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageResponse.self)
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__ListAuditEventsResponse.self).pointee
+        self.events = try ProtobufRuntime.array(c.events, count: c.n_events) { try ProtobufRuntime.message(RegistryV1.AuditEvent.self, at: $0, field: "events", of: Self.protoMessageName) }
+        self.page = try c.page.map { try CommonV1.PageResponse(_protobufUnpacked: UnsafeRawPointer($0)) }
     }
 }

@@ -168,3 +168,10 @@ final class CallEnd: Sendable, NIOScheduledCallbackHandler {
         return answer
     }
 }
+
+extension ServerContext {
+    /// The status code a call thrown this error ends with, as the server will answer it.
+    public func statusCode(of error: any Error) -> RPCV1.Code {
+        ServerCall.rpcError(for: error, context: self, log: false).code
+    }
+}

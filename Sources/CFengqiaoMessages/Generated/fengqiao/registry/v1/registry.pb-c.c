@@ -3473,6 +3473,231 @@ void   fengqiao__registry__v1__who_am_irequest__free_unpacked
   assert(message->base.descriptor == &fengqiao__registry__v1__who_am_irequest__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   fengqiao__registry__v1__reveal_personal_data_request__init
+                     (Fengqiao__Registry__V1__RevealPersonalDataRequest         *message)
+{
+  static const Fengqiao__Registry__V1__RevealPersonalDataRequest init_value = FENGQIAO__REGISTRY__V1__REVEAL_PERSONAL_DATA_REQUEST__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__reveal_personal_data_request__get_packed_size
+                     (const Fengqiao__Registry__V1__RevealPersonalDataRequest *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__reveal_personal_data_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__reveal_personal_data_request__pack
+                     (const Fengqiao__Registry__V1__RevealPersonalDataRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__reveal_personal_data_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__reveal_personal_data_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__RevealPersonalDataRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__reveal_personal_data_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__RevealPersonalDataRequest *
+       fengqiao__registry__v1__reveal_personal_data_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__RevealPersonalDataRequest *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__reveal_personal_data_request__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__reveal_personal_data_request__free_unpacked
+                     (Fengqiao__Registry__V1__RevealPersonalDataRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__reveal_personal_data_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__reveal_personal_data_response__init
+                     (Fengqiao__Registry__V1__RevealPersonalDataResponse         *message)
+{
+  static const Fengqiao__Registry__V1__RevealPersonalDataResponse init_value = FENGQIAO__REGISTRY__V1__REVEAL_PERSONAL_DATA_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__reveal_personal_data_response__get_packed_size
+                     (const Fengqiao__Registry__V1__RevealPersonalDataResponse *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__reveal_personal_data_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__reveal_personal_data_response__pack
+                     (const Fengqiao__Registry__V1__RevealPersonalDataResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__reveal_personal_data_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__reveal_personal_data_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__RevealPersonalDataResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__reveal_personal_data_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__RevealPersonalDataResponse *
+       fengqiao__registry__v1__reveal_personal_data_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__RevealPersonalDataResponse *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__reveal_personal_data_response__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__reveal_personal_data_response__free_unpacked
+                     (Fengqiao__Registry__V1__RevealPersonalDataResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__reveal_personal_data_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__audit_event__init
+                     (Fengqiao__Registry__V1__AuditEvent         *message)
+{
+  static const Fengqiao__Registry__V1__AuditEvent init_value = FENGQIAO__REGISTRY__V1__AUDIT_EVENT__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__audit_event__get_packed_size
+                     (const Fengqiao__Registry__V1__AuditEvent *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__audit_event__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__audit_event__pack
+                     (const Fengqiao__Registry__V1__AuditEvent *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__audit_event__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__audit_event__pack_to_buffer
+                     (const Fengqiao__Registry__V1__AuditEvent *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__audit_event__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__AuditEvent *
+       fengqiao__registry__v1__audit_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__AuditEvent *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__audit_event__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__audit_event__free_unpacked
+                     (Fengqiao__Registry__V1__AuditEvent *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__audit_event__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__list_audit_events_request__init
+                     (Fengqiao__Registry__V1__ListAuditEventsRequest         *message)
+{
+  static const Fengqiao__Registry__V1__ListAuditEventsRequest init_value = FENGQIAO__REGISTRY__V1__LIST_AUDIT_EVENTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__list_audit_events_request__get_packed_size
+                     (const Fengqiao__Registry__V1__ListAuditEventsRequest *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_audit_events_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__list_audit_events_request__pack
+                     (const Fengqiao__Registry__V1__ListAuditEventsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_audit_events_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__list_audit_events_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListAuditEventsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_audit_events_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__ListAuditEventsRequest *
+       fengqiao__registry__v1__list_audit_events_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__ListAuditEventsRequest *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__list_audit_events_request__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__list_audit_events_request__free_unpacked
+                     (Fengqiao__Registry__V1__ListAuditEventsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_audit_events_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__list_audit_events_response__init
+                     (Fengqiao__Registry__V1__ListAuditEventsResponse         *message)
+{
+  static const Fengqiao__Registry__V1__ListAuditEventsResponse init_value = FENGQIAO__REGISTRY__V1__LIST_AUDIT_EVENTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__list_audit_events_response__get_packed_size
+                     (const Fengqiao__Registry__V1__ListAuditEventsResponse *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_audit_events_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__list_audit_events_response__pack
+                     (const Fengqiao__Registry__V1__ListAuditEventsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_audit_events_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__list_audit_events_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListAuditEventsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_audit_events_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__ListAuditEventsResponse *
+       fengqiao__registry__v1__list_audit_events_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__ListAuditEventsResponse *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__list_audit_events_response__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__list_audit_events_response__free_unpacked
+                     (Fengqiao__Registry__V1__ListAuditEventsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__list_audit_events_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor fengqiao__registry__v1__unit__field_descriptors[9] =
 {
   {
@@ -4847,7 +5072,7 @@ const ProtobufCMessageDescriptor fengqiao__registry__v1__deactivate_person_reque
   (ProtobufCMessageInit) fengqiao__registry__v1__deactivate_person_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_people_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_people_request__field_descriptors[7] =
 {
   {
     "unit_id",
@@ -4909,18 +5134,44 @@ static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_people_reques
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "national_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListPeopleRequest, national_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "phone",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListPeopleRequest, phone),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned fengqiao__registry__v1__list_people_request__field_indices_by_name[] = {
   2,   /* field[2] = include_inactive */
   1,   /* field[1] = kind */
   3,   /* field[3] = name_contains */
+  5,   /* field[5] = national_id */
   4,   /* field[4] = page */
+  6,   /* field[6] = phone */
   0,   /* field[0] = unit_id */
 };
 static const ProtobufCIntRange fengqiao__registry__v1__list_people_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor fengqiao__registry__v1__list_people_request__descriptor =
 {
@@ -4930,7 +5181,7 @@ const ProtobufCMessageDescriptor fengqiao__registry__v1__list_people_request__de
   "Fengqiao__Registry__V1__ListPeopleRequest",
   "fengqiao.registry.v1",
   sizeof(Fengqiao__Registry__V1__ListPeopleRequest),
-  5,
+  7,
   fengqiao__registry__v1__list_people_request__field_descriptors,
   fengqiao__registry__v1__list_people_request__field_indices_by_name,
   1,  fengqiao__registry__v1__list_people_request__number_ranges,
@@ -7554,7 +7805,7 @@ const ProtobufCMessageDescriptor fengqiao__registry__v1__move_out_resident_reque
   (ProtobufCMessageInit) fengqiao__registry__v1__move_out_resident_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_residents_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_residents_request__field_descriptors[7] =
 {
   {
     "unit_id",
@@ -7616,18 +7867,44 @@ static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_residents_req
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "national_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListResidentsRequest, national_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "phone",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListResidentsRequest, phone),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned fengqiao__registry__v1__list_residents_request__field_indices_by_name[] = {
   2,   /* field[2] = include_moved_out */
   1,   /* field[1] = kind */
   3,   /* field[3] = name_contains */
+  5,   /* field[5] = national_id */
   4,   /* field[4] = page */
+  6,   /* field[6] = phone */
   0,   /* field[0] = unit_id */
 };
 static const ProtobufCIntRange fengqiao__registry__v1__list_residents_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor fengqiao__registry__v1__list_residents_request__descriptor =
 {
@@ -7637,7 +7914,7 @@ const ProtobufCMessageDescriptor fengqiao__registry__v1__list_residents_request_
   "Fengqiao__Registry__V1__ListResidentsRequest",
   "fengqiao.registry.v1",
   sizeof(Fengqiao__Registry__V1__ListResidentsRequest),
-  5,
+  7,
   fengqiao__registry__v1__list_residents_request__field_descriptors,
   fengqiao__registry__v1__list_residents_request__field_indices_by_name,
   1,  fengqiao__registry__v1__list_residents_request__number_ranges,
@@ -9291,6 +9568,521 @@ const ProtobufCMessageDescriptor fengqiao__registry__v1__who_am_irequest__descri
   (ProtobufCMessageInit) fengqiao__registry__v1__who_am_irequest__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__reveal_personal_data_request__field_descriptors[4] =
+{
+  {
+    "person_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__RevealPersonalDataRequest, person_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resident_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__RevealPersonalDataRequest, resident_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "field",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__RevealPersonalDataRequest, field),
+    &fengqiao__registry__v1__personal_data_field__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__RevealPersonalDataRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__reveal_personal_data_request__field_indices_by_name[] = {
+  2,   /* field[2] = field */
+  0,   /* field[0] = person_id */
+  3,   /* field[3] = reason */
+  1,   /* field[1] = resident_id */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__reveal_personal_data_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__reveal_personal_data_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.RevealPersonalDataRequest",
+  "RevealPersonalDataRequest",
+  "Fengqiao__Registry__V1__RevealPersonalDataRequest",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__RevealPersonalDataRequest),
+  4,
+  fengqiao__registry__v1__reveal_personal_data_request__field_descriptors,
+  fengqiao__registry__v1__reveal_personal_data_request__field_indices_by_name,
+  1,  fengqiao__registry__v1__reveal_personal_data_request__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__reveal_personal_data_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__reveal_personal_data_response__field_descriptors[1] =
+{
+  {
+    "value",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__RevealPersonalDataResponse, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__reveal_personal_data_response__field_indices_by_name[] = {
+  0,   /* field[0] = value */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__reveal_personal_data_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__reveal_personal_data_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.RevealPersonalDataResponse",
+  "RevealPersonalDataResponse",
+  "Fengqiao__Registry__V1__RevealPersonalDataResponse",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__RevealPersonalDataResponse),
+  1,
+  fengqiao__registry__v1__reveal_personal_data_response__field_descriptors,
+  fengqiao__registry__v1__reveal_personal_data_response__field_indices_by_name,
+  1,  fengqiao__registry__v1__reveal_personal_data_response__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__reveal_personal_data_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__audit_event__field_descriptors[14] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "service",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, service),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "credential_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, credential_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "role",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, role),
+    &fengqiao__registry__v1__role__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "station_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, station_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "person_id",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, person_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "relayed_by",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, relayed_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "method",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, method),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "targets",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Fengqiao__Registry__V1__AuditEvent, n_targets),
+    offsetof(Fengqiao__Registry__V1__AuditEvent, targets),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_id",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, request_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "peer",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, peer),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, outcome),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "detail",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__AuditEvent, detail),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__audit_event__field_indices_by_name[] = {
+  1,   /* field[1] = at_ms */
+  3,   /* field[3] = credential_id */
+  13,   /* field[13] = detail */
+  0,   /* field[0] = id */
+  8,   /* field[8] = method */
+  12,   /* field[12] = outcome */
+  11,   /* field[11] = peer */
+  6,   /* field[6] = person_id */
+  7,   /* field[7] = relayed_by */
+  10,   /* field[10] = request_id */
+  4,   /* field[4] = role */
+  2,   /* field[2] = service */
+  5,   /* field[5] = station_id */
+  9,   /* field[9] = targets */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__audit_event__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 14 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__audit_event__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.AuditEvent",
+  "AuditEvent",
+  "Fengqiao__Registry__V1__AuditEvent",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__AuditEvent),
+  14,
+  fengqiao__registry__v1__audit_event__field_descriptors,
+  fengqiao__registry__v1__audit_event__field_indices_by_name,
+  1,  fengqiao__registry__v1__audit_event__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__audit_event__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_audit_events_request__field_descriptors[9] =
+{
+  {
+    "credential_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsRequest, credential_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "person_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsRequest, person_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "station_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsRequest, station_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "method",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsRequest, method),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsRequest, target),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsRequest, outcome),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "since_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsRequest, since_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "until_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsRequest, until_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsRequest, page),
+    &fengqiao__common__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__list_audit_events_request__field_indices_by_name[] = {
+  0,   /* field[0] = credential_id */
+  3,   /* field[3] = method */
+  5,   /* field[5] = outcome */
+  8,   /* field[8] = page */
+  1,   /* field[1] = person_id */
+  6,   /* field[6] = since_ms */
+  2,   /* field[2] = station_id */
+  4,   /* field[4] = target */
+  7,   /* field[7] = until_ms */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__list_audit_events_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__list_audit_events_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.ListAuditEventsRequest",
+  "ListAuditEventsRequest",
+  "Fengqiao__Registry__V1__ListAuditEventsRequest",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__ListAuditEventsRequest),
+  9,
+  fengqiao__registry__v1__list_audit_events_request__field_descriptors,
+  fengqiao__registry__v1__list_audit_events_request__field_indices_by_name,
+  1,  fengqiao__registry__v1__list_audit_events_request__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__list_audit_events_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__list_audit_events_response__field_descriptors[2] =
+{
+  {
+    "events",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsResponse, n_events),
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsResponse, events),
+    &fengqiao__registry__v1__audit_event__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__ListAuditEventsResponse, page),
+    &fengqiao__common__v1__page_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__list_audit_events_response__field_indices_by_name[] = {
+  0,   /* field[0] = events */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__list_audit_events_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__list_audit_events_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.ListAuditEventsResponse",
+  "ListAuditEventsResponse",
+  "Fengqiao__Registry__V1__ListAuditEventsResponse",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__ListAuditEventsResponse),
+  2,
+  fengqiao__registry__v1__list_audit_events_response__field_descriptors,
+  fengqiao__registry__v1__list_audit_events_response__field_indices_by_name,
+  1,  fengqiao__registry__v1__list_audit_events_response__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__list_audit_events_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue fengqiao__registry__v1__unit_kind__enum_values_by_number[10] =
 {
   { "UNIT_KIND_UNSPECIFIED", "FENGQIAO__REGISTRY__V1__UNIT_KIND__UNIT_KIND_UNSPECIFIED", 0 },
@@ -9689,7 +10481,37 @@ const ProtobufCEnumDescriptor fengqiao__registry__v1__role__descriptor =
   fengqiao__registry__v1__role__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_descriptors[40] =
+static const ProtobufCEnumValue fengqiao__registry__v1__personal_data_field__enum_values_by_number[3] =
+{
+  { "PERSONAL_DATA_FIELD_UNSPECIFIED", "FENGQIAO__REGISTRY__V1__PERSONAL_DATA_FIELD__PERSONAL_DATA_FIELD_UNSPECIFIED", 0 },
+  { "PERSONAL_DATA_FIELD_NATIONAL_ID", "FENGQIAO__REGISTRY__V1__PERSONAL_DATA_FIELD__PERSONAL_DATA_FIELD_NATIONAL_ID", 1 },
+  { "PERSONAL_DATA_FIELD_PHONE", "FENGQIAO__REGISTRY__V1__PERSONAL_DATA_FIELD__PERSONAL_DATA_FIELD_PHONE", 2 },
+};
+static const ProtobufCIntRange fengqiao__registry__v1__personal_data_field__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex fengqiao__registry__v1__personal_data_field__enum_values_by_name[3] =
+{
+  { "PERSONAL_DATA_FIELD_NATIONAL_ID", 1 },
+  { "PERSONAL_DATA_FIELD_PHONE", 2 },
+  { "PERSONAL_DATA_FIELD_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor fengqiao__registry__v1__personal_data_field__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.PersonalDataField",
+  "PersonalDataField",
+  "Fengqiao__Registry__V1__PersonalDataField",
+  "fengqiao.registry.v1",
+  3,
+  fengqiao__registry__v1__personal_data_field__enum_values_by_number,
+  3,
+  fengqiao__registry__v1__personal_data_field__enum_values_by_name,
+  1,
+  fengqiao__registry__v1__personal_data_field__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_descriptors[42] =
 {
   { "CreateUnit", &fengqiao__registry__v1__create_unit_request__descriptor, &fengqiao__registry__v1__unit__descriptor },
   { "GetUnit", &fengqiao__registry__v1__get_unit_request__descriptor, &fengqiao__registry__v1__unit__descriptor },
@@ -9731,6 +10553,8 @@ static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_
   { "RevokeCredential", &fengqiao__registry__v1__revoke_credential_request__descriptor, &fengqiao__registry__v1__credential__descriptor },
   { "ListCredentials", &fengqiao__registry__v1__list_credentials_request__descriptor, &fengqiao__registry__v1__list_credentials_response__descriptor },
   { "WhoAmI", &fengqiao__registry__v1__who_am_irequest__descriptor, &fengqiao__registry__v1__credential__descriptor },
+  { "RevealPersonalData", &fengqiao__registry__v1__reveal_personal_data_request__descriptor, &fengqiao__registry__v1__reveal_personal_data_response__descriptor },
+  { "ListAuditEvents", &fengqiao__registry__v1__list_audit_events_request__descriptor, &fengqiao__registry__v1__list_audit_events_response__descriptor },
 };
 const unsigned fengqiao__registry__v1__registry__method_indices_by_name[] = {
   13,        /* AddTeamMember */
@@ -9753,6 +10577,7 @@ const unsigned fengqiao__registry__v1__registry__method_indices_by_name[] = {
   36,        /* IssueCredential */
   30,        /* ListActualUnits */
   21,        /* ListAddresses */
+  41,        /* ListAuditEvents */
   23,        /* ListBuildings */
   33,        /* ListChatGroups */
   38,        /* ListCredentials */
@@ -9768,6 +10593,7 @@ const unsigned fengqiao__registry__v1__registry__method_indices_by_name[] = {
   14,        /* RemoveTeamMember */
   18,        /* ReportMediatorLoad */
   20,        /* ResolveQrPlate */
+  40,        /* RevealPersonalData */
   37,        /* RevokeCredential */
   16,        /* SetMediatorProfile */
   8,        /* UpdatePerson */
@@ -9781,7 +10607,7 @@ const ProtobufCServiceDescriptor fengqiao__registry__v1__registry__descriptor =
   "Registry",
   "Fengqiao__Registry__V1__Registry",
   "fengqiao.registry.v1",
-  40,
+  42,
   fengqiao__registry__v1__registry__method_descriptors,
   fengqiao__registry__v1__registry__method_indices_by_name
 };
@@ -10104,6 +10930,22 @@ void fengqiao__registry__v1__registry__who_am_i(ProtobufCService *service,
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
   service->invoke(service, 39, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void fengqiao__registry__v1__registry__reveal_personal_data(ProtobufCService *service,
+                                                            const Fengqiao__Registry__V1__RevealPersonalDataRequest *input,
+                                                            Fengqiao__Registry__V1__RevealPersonalDataResponse_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
+  service->invoke(service, 40, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void fengqiao__registry__v1__registry__list_audit_events(ProtobufCService *service,
+                                                         const Fengqiao__Registry__V1__ListAuditEventsRequest *input,
+                                                         Fengqiao__Registry__V1__ListAuditEventsResponse_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
+  service->invoke(service, 41, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__init (Fengqiao__Registry__V1__Registry_Service *service,
                                              Fengqiao__Registry__V1__Registry_ServiceDestroy destroy)

@@ -95,6 +95,11 @@ typedef struct Fengqiao__Registry__V1__RevokeCredentialRequest Fengqiao__Registr
 typedef struct Fengqiao__Registry__V1__ListCredentialsRequest Fengqiao__Registry__V1__ListCredentialsRequest;
 typedef struct Fengqiao__Registry__V1__ListCredentialsResponse Fengqiao__Registry__V1__ListCredentialsResponse;
 typedef struct Fengqiao__Registry__V1__WhoAmIRequest Fengqiao__Registry__V1__WhoAmIRequest;
+typedef struct Fengqiao__Registry__V1__RevealPersonalDataRequest Fengqiao__Registry__V1__RevealPersonalDataRequest;
+typedef struct Fengqiao__Registry__V1__RevealPersonalDataResponse Fengqiao__Registry__V1__RevealPersonalDataResponse;
+typedef struct Fengqiao__Registry__V1__AuditEvent Fengqiao__Registry__V1__AuditEvent;
+typedef struct Fengqiao__Registry__V1__ListAuditEventsRequest Fengqiao__Registry__V1__ListAuditEventsRequest;
+typedef struct Fengqiao__Registry__V1__ListAuditEventsResponse Fengqiao__Registry__V1__ListAuditEventsResponse;
 
 
 /* --- enums --- */
@@ -367,6 +372,15 @@ typedef enum _Fengqiao__Registry__V1__Role {
   FENGQIAO__REGISTRY__V1__ROLE__ROLE_SERVICE = 7
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(FENGQIAO__REGISTRY__V1__ROLE)
 } Fengqiao__Registry__V1__Role;
+/*
+ * The personal data the suite encrypts at rest and masks in answers.
+ */
+typedef enum _Fengqiao__Registry__V1__PersonalDataField {
+  FENGQIAO__REGISTRY__V1__PERSONAL_DATA_FIELD__PERSONAL_DATA_FIELD_UNSPECIFIED = 0,
+  FENGQIAO__REGISTRY__V1__PERSONAL_DATA_FIELD__PERSONAL_DATA_FIELD_NATIONAL_ID = 1,
+  FENGQIAO__REGISTRY__V1__PERSONAL_DATA_FIELD__PERSONAL_DATA_FIELD_PHONE = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(FENGQIAO__REGISTRY__V1__PERSONAL_DATA_FIELD)
+} Fengqiao__Registry__V1__PersonalDataField;
 
 /* --- messages --- */
 
@@ -624,11 +638,13 @@ struct  Fengqiao__Registry__V1__Person
    */
   int64_t station_id;
   /*
-   * Mainland mobile number, 11 digits starting with 1.
+   * Mainland mobile number, masked (`138****5678`); empty if not given. `RevealPersonalData`
+   * shows it in full.
    */
   char *phone;
   /*
-   * GB 11643 citizen ID number (18 characters, check digit verified); empty if not given.
+   * GB 11643 citizen ID number, masked (`110105********002X`); empty if not given.
+   * `RevealPersonalData` shows it in full.
    */
   char *national_id;
   protobuf_c_boolean active;
@@ -647,7 +663,13 @@ struct  Fengqiao__Registry__V1__RegisterPersonRequest
   size_t n_kinds;
   Fengqiao__Registry__V1__PersonKind *kinds;
   int64_t home_unit_id;
+  /*
+   * Mainland mobile number, 11 digits starting with 1 (spaces, dashes and +86 are dropped).
+   */
   char *phone;
+  /*
+   * GB 11643 citizen ID number (18 characters, check character verified).
+   */
   char *national_id;
 };
 #define FENGQIAO__REGISTRY__V1__REGISTER_PERSON_REQUEST__INIT \
@@ -717,10 +739,18 @@ struct  Fengqiao__Registry__V1__ListPeopleRequest
    */
   char *name_contains;
   Fengqiao__Common__V1__PageRequest *page;
+  /*
+   * Only the person with exactly this national ID number (matched by keyed hash).
+   */
+  char *national_id;
+  /*
+   * Only people with exactly this phone number (matched by keyed hash).
+   */
+  char *phone;
 };
 #define FENGQIAO__REGISTRY__V1__LIST_PEOPLE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__list_people_request__descriptor) \
-    , 0, FENGQIAO__REGISTRY__V1__PERSON_KIND__PERSON_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, NULL }
+    , 0, FENGQIAO__REGISTRY__V1__PERSON_KIND__PERSON_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Fengqiao__Registry__V1__ListPeopleResponse
@@ -1273,7 +1303,13 @@ struct  Fengqiao__Registry__V1__Resident
   int64_t id;
   char *name;
   Fengqiao__Registry__V1__ResidentKind kind;
+  /*
+   * Masked, like `Person.national_id`; empty if not given.
+   */
   char *national_id;
+  /*
+   * Masked, like `Person.phone`; empty if not given.
+   */
   char *phone;
   /*
    * 0 when not placed in a household.
@@ -1333,10 +1369,18 @@ struct  Fengqiao__Registry__V1__ListResidentsRequest
   protobuf_c_boolean include_moved_out;
   char *name_contains;
   Fengqiao__Common__V1__PageRequest *page;
+  /*
+   * Only residents with exactly this national ID number (matched by keyed hash).
+   */
+  char *national_id;
+  /*
+   * Only residents with exactly this phone number (matched by keyed hash).
+   */
+  char *phone;
 };
 #define FENGQIAO__REGISTRY__V1__LIST_RESIDENTS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__list_residents_request__descriptor) \
-    , 0, FENGQIAO__REGISTRY__V1__RESIDENT_KIND__RESIDENT_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, NULL }
+    , 0, FENGQIAO__REGISTRY__V1__RESIDENT_KIND__RESIDENT_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Fengqiao__Registry__V1__ListResidentsResponse
@@ -1733,6 +1777,146 @@ struct  Fengqiao__Registry__V1__WhoAmIRequest
 #define FENGQIAO__REGISTRY__V1__WHO_AM_IREQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__who_am_irequest__descriptor) \
      }
+
+
+/*
+ * Exactly one of `person_id` and `resident_id`.
+ */
+struct  Fengqiao__Registry__V1__RevealPersonalDataRequest
+{
+  ProtobufCMessage base;
+  int64_t person_id;
+  int64_t resident_id;
+  Fengqiao__Registry__V1__PersonalDataField field;
+  /*
+   * Why the value is needed, for the audit trail: 4-500 characters.
+   */
+  char *reason;
+};
+#define FENGQIAO__REGISTRY__V1__REVEAL_PERSONAL_DATA_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__reveal_personal_data_request__descriptor) \
+    , 0, 0, FENGQIAO__REGISTRY__V1__PERSONAL_DATA_FIELD__PERSONAL_DATA_FIELD_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+struct  Fengqiao__Registry__V1__RevealPersonalDataResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The value in full; empty when the record holds none.
+   */
+  char *value;
+};
+#define FENGQIAO__REGISTRY__V1__REVEAL_PERSONAL_DATA_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__reveal_personal_data_response__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * One call as the audit trail recorded it. Entries are never changed or deleted.
+ */
+struct  Fengqiao__Registry__V1__AuditEvent
+{
+  ProtobufCMessage base;
+  int64_t id;
+  int64_t at_ms;
+  /*
+   * The service that took the call (`registry`).
+   */
+  char *service;
+  /*
+   * The credential presented; 0 when none was valid.
+   */
+  int64_t credential_id;
+  /*
+   * The caller's role, empty when unauthenticated.
+   */
+  Fengqiao__Registry__V1__Role role;
+  /*
+   * The caller's station; 0 for county-wide roles.
+   */
+  int64_t station_id;
+  /*
+   * The person the credential belongs to; 0 for none.
+   */
+  int64_t person_id;
+  /*
+   * The service that relayed the call for the caller, if any.
+   */
+  char *relayed_by;
+  /*
+   * The method's path, e.g. `/fengqiao.registry.v1.Registry/GetPerson`.
+   */
+  char *method;
+  /*
+   * The records the request named, as `kind:id` or `kind:code` (`resident:42`, `unit:QS-CG`).
+   */
+  size_t n_targets;
+  char **targets;
+  char *request_id;
+  /*
+   * The caller's address, `ip:port`.
+   */
+  char *peer;
+  /*
+   * The status code the call ended with: `OK`, `NOT_FOUND`, `PERMISSION_DENIED`, ….
+   */
+  char *outcome;
+  /*
+   * For a reveal, which field and the reason given; otherwise empty.
+   */
+  char *detail;
+};
+#define FENGQIAO__REGISTRY__V1__AUDIT_EVENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__audit_event__descriptor) \
+    , 0, 0, (char *)protobuf_c_empty_string, 0, FENGQIAO__REGISTRY__V1__ROLE__ROLE_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Fengqiao__Registry__V1__ListAuditEventsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Each filter is optional; given filters must all match.
+   */
+  int64_t credential_id;
+  int64_t person_id;
+  int64_t station_id;
+  /*
+   * Methods whose path ends with this text, e.g. `RevealPersonalData`.
+   */
+  char *method;
+  /*
+   * Events whose targets include exactly this, e.g. `resident:42`.
+   */
+  char *target;
+  /*
+   * A status code name, e.g. `PERMISSION_DENIED`.
+   */
+  char *outcome;
+  /*
+   * Events at or after this instant (Unix ms); 0 for no bound.
+   */
+  int64_t since_ms;
+  /*
+   * Events before this instant (Unix ms); 0 for no bound.
+   */
+  int64_t until_ms;
+  Fengqiao__Common__V1__PageRequest *page;
+};
+#define FENGQIAO__REGISTRY__V1__LIST_AUDIT_EVENTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__list_audit_events_request__descriptor) \
+    , 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, NULL }
+
+
+struct  Fengqiao__Registry__V1__ListAuditEventsResponse
+{
+  ProtobufCMessage base;
+  size_t n_events;
+  Fengqiao__Registry__V1__AuditEvent **events;
+  Fengqiao__Common__V1__PageResponse *page;
+};
+#define FENGQIAO__REGISTRY__V1__LIST_AUDIT_EVENTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__list_audit_events_response__descriptor) \
+    , 0,NULL, NULL }
 
 
 /* Fengqiao__Registry__V1__Unit methods */
@@ -3198,6 +3382,101 @@ Fengqiao__Registry__V1__WhoAmIRequest *
 void   fengqiao__registry__v1__who_am_irequest__free_unpacked
                      (Fengqiao__Registry__V1__WhoAmIRequest *message,
                       ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__RevealPersonalDataRequest methods */
+void   fengqiao__registry__v1__reveal_personal_data_request__init
+                     (Fengqiao__Registry__V1__RevealPersonalDataRequest         *message);
+size_t fengqiao__registry__v1__reveal_personal_data_request__get_packed_size
+                     (const Fengqiao__Registry__V1__RevealPersonalDataRequest   *message);
+size_t fengqiao__registry__v1__reveal_personal_data_request__pack
+                     (const Fengqiao__Registry__V1__RevealPersonalDataRequest   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__reveal_personal_data_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__RevealPersonalDataRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__RevealPersonalDataRequest *
+       fengqiao__registry__v1__reveal_personal_data_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__reveal_personal_data_request__free_unpacked
+                     (Fengqiao__Registry__V1__RevealPersonalDataRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__RevealPersonalDataResponse methods */
+void   fengqiao__registry__v1__reveal_personal_data_response__init
+                     (Fengqiao__Registry__V1__RevealPersonalDataResponse         *message);
+size_t fengqiao__registry__v1__reveal_personal_data_response__get_packed_size
+                     (const Fengqiao__Registry__V1__RevealPersonalDataResponse   *message);
+size_t fengqiao__registry__v1__reveal_personal_data_response__pack
+                     (const Fengqiao__Registry__V1__RevealPersonalDataResponse   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__reveal_personal_data_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__RevealPersonalDataResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__RevealPersonalDataResponse *
+       fengqiao__registry__v1__reveal_personal_data_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__reveal_personal_data_response__free_unpacked
+                     (Fengqiao__Registry__V1__RevealPersonalDataResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__AuditEvent methods */
+void   fengqiao__registry__v1__audit_event__init
+                     (Fengqiao__Registry__V1__AuditEvent         *message);
+size_t fengqiao__registry__v1__audit_event__get_packed_size
+                     (const Fengqiao__Registry__V1__AuditEvent   *message);
+size_t fengqiao__registry__v1__audit_event__pack
+                     (const Fengqiao__Registry__V1__AuditEvent   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__audit_event__pack_to_buffer
+                     (const Fengqiao__Registry__V1__AuditEvent   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__AuditEvent *
+       fengqiao__registry__v1__audit_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__audit_event__free_unpacked
+                     (Fengqiao__Registry__V1__AuditEvent *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__ListAuditEventsRequest methods */
+void   fengqiao__registry__v1__list_audit_events_request__init
+                     (Fengqiao__Registry__V1__ListAuditEventsRequest         *message);
+size_t fengqiao__registry__v1__list_audit_events_request__get_packed_size
+                     (const Fengqiao__Registry__V1__ListAuditEventsRequest   *message);
+size_t fengqiao__registry__v1__list_audit_events_request__pack
+                     (const Fengqiao__Registry__V1__ListAuditEventsRequest   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__list_audit_events_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListAuditEventsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__ListAuditEventsRequest *
+       fengqiao__registry__v1__list_audit_events_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__list_audit_events_request__free_unpacked
+                     (Fengqiao__Registry__V1__ListAuditEventsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__ListAuditEventsResponse methods */
+void   fengqiao__registry__v1__list_audit_events_response__init
+                     (Fengqiao__Registry__V1__ListAuditEventsResponse         *message);
+size_t fengqiao__registry__v1__list_audit_events_response__get_packed_size
+                     (const Fengqiao__Registry__V1__ListAuditEventsResponse   *message);
+size_t fengqiao__registry__v1__list_audit_events_response__pack
+                     (const Fengqiao__Registry__V1__ListAuditEventsResponse   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__list_audit_events_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__ListAuditEventsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__ListAuditEventsResponse *
+       fengqiao__registry__v1__list_audit_events_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__list_audit_events_response__free_unpacked
+                     (Fengqiao__Registry__V1__ListAuditEventsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Fengqiao__Registry__V1__Unit_Closure)
@@ -3431,6 +3710,21 @@ typedef void (*Fengqiao__Registry__V1__ListCredentialsResponse_Closure)
 typedef void (*Fengqiao__Registry__V1__WhoAmIRequest_Closure)
                  (const Fengqiao__Registry__V1__WhoAmIRequest *message,
                   void *closure_data);
+typedef void (*Fengqiao__Registry__V1__RevealPersonalDataRequest_Closure)
+                 (const Fengqiao__Registry__V1__RevealPersonalDataRequest *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__RevealPersonalDataResponse_Closure)
+                 (const Fengqiao__Registry__V1__RevealPersonalDataResponse *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__AuditEvent_Closure)
+                 (const Fengqiao__Registry__V1__AuditEvent *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__ListAuditEventsRequest_Closure)
+                 (const Fengqiao__Registry__V1__ListAuditEventsRequest *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__ListAuditEventsResponse_Closure)
+                 (const Fengqiao__Registry__V1__ListAuditEventsResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -3598,6 +3892,14 @@ struct Fengqiao__Registry__V1__Registry_Service
                    const Fengqiao__Registry__V1__WhoAmIRequest *input,
                    Fengqiao__Registry__V1__Credential_Closure closure,
                    void *closure_data);
+  void (*reveal_personal_data)(Fengqiao__Registry__V1__Registry_Service *service,
+                               const Fengqiao__Registry__V1__RevealPersonalDataRequest *input,
+                               Fengqiao__Registry__V1__RevealPersonalDataResponse_Closure closure,
+                               void *closure_data);
+  void (*list_audit_events)(Fengqiao__Registry__V1__Registry_Service *service,
+                            const Fengqiao__Registry__V1__ListAuditEventsRequest *input,
+                            Fengqiao__Registry__V1__ListAuditEventsResponse_Closure closure,
+                            void *closure_data);
 };
 typedef void (*Fengqiao__Registry__V1__Registry_ServiceDestroy)(Fengqiao__Registry__V1__Registry_Service *);
 void fengqiao__registry__v1__registry__init (Fengqiao__Registry__V1__Registry_Service *service,
@@ -3645,7 +3947,9 @@ void fengqiao__registry__v1__registry__init (Fengqiao__Registry__V1__Registry_Se
       function_prefix__ ## issue_credential,\
       function_prefix__ ## revoke_credential,\
       function_prefix__ ## list_credentials,\
-      function_prefix__ ## who_am_i  }
+      function_prefix__ ## who_am_i,\
+      function_prefix__ ## reveal_personal_data,\
+      function_prefix__ ## list_audit_events  }
 void fengqiao__registry__v1__registry__create_unit(ProtobufCService *service,
                                                    const Fengqiao__Registry__V1__CreateUnitRequest *input,
                                                    Fengqiao__Registry__V1__Unit_Closure closure,
@@ -3806,6 +4110,14 @@ void fengqiao__registry__v1__registry__who_am_i(ProtobufCService *service,
                                                 const Fengqiao__Registry__V1__WhoAmIRequest *input,
                                                 Fengqiao__Registry__V1__Credential_Closure closure,
                                                 void *closure_data);
+void fengqiao__registry__v1__registry__reveal_personal_data(ProtobufCService *service,
+                                                            const Fengqiao__Registry__V1__RevealPersonalDataRequest *input,
+                                                            Fengqiao__Registry__V1__RevealPersonalDataResponse_Closure closure,
+                                                            void *closure_data);
+void fengqiao__registry__v1__registry__list_audit_events(ProtobufCService *service,
+                                                         const Fengqiao__Registry__V1__ListAuditEventsRequest *input,
+                                                         Fengqiao__Registry__V1__ListAuditEventsResponse_Closure closure,
+                                                         void *closure_data);
 
 /* --- descriptors --- */
 
@@ -3819,6 +4131,7 @@ extern const ProtobufCEnumDescriptor    fengqiao__registry__v1__actual_unit_kind
 extern const ProtobufCEnumDescriptor    fengqiao__registry__v1__small_venue_kind__descriptor;
 extern const ProtobufCEnumDescriptor    fengqiao__registry__v1__chat_group_kind__descriptor;
 extern const ProtobufCEnumDescriptor    fengqiao__registry__v1__role__descriptor;
+extern const ProtobufCEnumDescriptor    fengqiao__registry__v1__personal_data_field__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__unit__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__create_unit_request__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__get_unit_request__descriptor;
@@ -3896,6 +4209,11 @@ extern const ProtobufCMessageDescriptor fengqiao__registry__v1__revoke_credentia
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_credentials_request__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_credentials_response__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__who_am_irequest__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__reveal_personal_data_request__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__reveal_personal_data_response__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__audit_event__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_audit_events_request__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_audit_events_response__descriptor;
 extern const ProtobufCServiceDescriptor fengqiao__registry__v1__registry__descriptor;
 
 PROTOBUF_C__END_DECLS
