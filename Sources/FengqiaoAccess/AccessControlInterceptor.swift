@@ -46,6 +46,7 @@ public struct AccessControlInterceptor: ServerInterceptor {
         var event = AuditEvent(
             service: serviceName, method: request.method, requestID: context.requestID, peer: context.peer?.auditText ?? "", outcome: "")
         var required = false
+        var admitted = false
         do {
             let caller = try await authenticate(context)
             event.attribute(to: caller)
@@ -64,6 +65,7 @@ public struct AccessControlInterceptor: ServerInterceptor {
             context.logger[metadataKey: "caller.credential"] = "\(caller.credentialID)"
             context.logger[metadataKey: "caller.role"] = "\(caller.role.rawValue)"
             if let station = caller.stationID { context.logger[metadataKey: "caller.station"] = "\(station)" }
+            admitted = true
             do {
                 let response = try await next(request, context)
                 event.outcome = "OK"
@@ -78,6 +80,12 @@ public struct AccessControlInterceptor: ServerInterceptor {
             throw error.rpcError
         } catch {
             event.outcome = context.statusCode(of: error).name
+            if !admitted {
+                // Refused at the gate; failures past it are logged by the logging interceptor.
+                context.logger.notice("call refused", metadata: [
+                    "rpc.code": "\(event.outcome)", "caller.credential": "\(event.credentialID.map(String.init) ?? "none")",
+                ])
+            }
             if event.credentialID == nil {
                 // The id a refused token claims, so that attempts on one credential can be traced.
                 event.credentialID = context.metadata[AccessMetadata.authorization].flatMap(CredentialVerifier.claimedID(in:))

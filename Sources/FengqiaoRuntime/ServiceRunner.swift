@@ -55,9 +55,10 @@ public struct ServiceRunner: Sendable {
             await pool.close()
             throw error
         }
+        // Innermost, so that each call's log lines carry what the outer interceptors learnt (the caller).
         let server = RPCServer(
             configuration: RPCServerConfiguration(host: configuration.listen.host, port: configuration.listen.port),
-            services: services, interceptors: interceptors, logger: logger)
+            services: services, interceptors: interceptors + [LoggingServerInterceptor()], logger: logger)
         logger.info("listening", metadata: ["rpc.address": "\(configuration.listen)"])
         try await server.runUntilSignalled()
         await pool.close()

@@ -68,13 +68,10 @@ struct Loader {
 
     mutating func loadPeople(_ county: CountyPlan) async throws {
         let bureau = try unit(CountyPlan.bureauCode)
+        // Answers mask ID numbers, so a person already loaded is found by an exact-match lookup.
+        let anyone = try await registry.listPeople(.init(unitID: bureau.id, includeInactive: true, page: .init(pageSize: 1)), options)
+        let loadedBefore = !anyone.people.isEmpty
         var known: [String: Int64] = [:]
-        for person in try await allPages({ page in
-            let answer = try await registry.listPeople(.init(unitID: bureau.id, includeInactive: true, page: page), options)
-            return (answer.people, answer.page?.nextPageToken ?? "")
-        }) where !person.nationalID.isEmpty {
-            known[person.nationalID] = person.id
-        }
 
         for station in county.stations {
             var teams: [String: RegistryV1.Team] = [:]
@@ -99,6 +96,11 @@ struct Loader {
             }
             for person in county.people[station.code] ?? [] {
                 let id: Int64
+                if loadedBefore, known[person.nationalID] == nil, let found = try await registry.listPeople(
+                    .init(unitID: bureau.id, includeInactive: true, nationalID: person.nationalID), options
+                ).people.first {
+                    known[person.nationalID] = found.id
+                }
                 if let existing = known[person.nationalID] {
                     id = existing
                     report.found("people")

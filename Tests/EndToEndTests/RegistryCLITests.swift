@@ -36,8 +36,16 @@ import Testing
     /// Runs `body` with a fresh registry process on a fresh database, and a county admin's token.
     func withRunningRegistry(logLevel: String = "info", _ body: (RunningRegistry) async throws -> Void) async throws {
         try await TestPostgres.withFreshDatabase { configuration in
-            let url = configuration.options.map { "\($0.keyword)='\($0.value.replacingOccurrences(of: "'", with: "\\'"))'" }.joined(separator: " ")
-            let environment = ["FENGQIAO_DATABASE_URL": url, "FENGQIAO_LOG_LEVEL": logLevel, "FENGQIAO_PII_KEYS": TestPersonalData.keys]
+            func conninfo(_ configuration: PostgresConfiguration) -> String {
+                configuration.options.map { "\($0.keyword)='\($0.value.replacingOccurrences(of: "'", with: "\\'"))'" }.joined(separator: " ")
+            }
+            // As in production: the registry's own login serves, the owner's migrates.
+            let url = conninfo(configuration)
+            let serviceURL = conninfo(try TestPostgres.serviceConfiguration(role: "registry", database: configuration.database ?? ""))
+            let environment = [
+                "FENGQIAO_DATABASE_URL": serviceURL, "FENGQIAO_MIGRATION_DATABASE_URL": url, "FENGQIAO_LOG_LEVEL": logLevel,
+                "FENGQIAO_PII_KEYS": TestPersonalData.keys,
+            ]
             let bootstrap = try await runCommand(BuiltProduct.path("fengqiao-registry"), ["bootstrap-admin"], environment: environment)
             try #require(bootstrap.status == 0, "bootstrap-admin: \(bootstrap.standardError)")
             let token = bootstrap.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)

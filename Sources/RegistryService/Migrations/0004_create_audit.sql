@@ -1,8 +1,8 @@
 -- The audit trail: one row per call any service takes (health checks aside), append-only.
 --
 -- Services insert; only the registry reads (for county_admin's `ListAuditEvents`). Nobody updates,
--- deletes or truncates: the grants give no such right, and the trigger refuses it even to the
--- owner, so removing an entry takes a superuser dropping the trigger, which is itself visible.
+-- deletes or truncates: the grants give no such right, and the triggers refuse it even to the
+-- owner, so removing an entry takes the owner's login (used only by migrations) dropping a trigger.
 CREATE SCHEMA IF NOT EXISTS audit;
 
 CREATE TABLE audit.event (
