@@ -12,7 +12,9 @@ import Logging
 /// | `FENGQIAO_DATABASE_POOL_SIZE` | connections in the pool, 1-100 | 8 |
 /// | `FENGQIAO_LOG_LEVEL` | trace, debug, info, notice, warning, error, critical | info |
 ///
-/// Nothing else in the suite reads the environment.
+/// Services that keep personal data also read `FENGQIAO_PII_KEYS_FILE` or `FENGQIAO_PII_KEYS`
+/// (`PersonalDataKeys.load(environment:)`, from the same environment). Nothing else in the suite
+/// reads the environment.
 public struct ServiceConfiguration: Sendable {
     public var listen: RPCAddress
     public var databaseURL: String
