@@ -87,14 +87,20 @@ struct AuditEventJSON: Encodable {
 
 extension RegistryV1.PersonalDataField: ShortNamed {}
 
-/// Asks for one value in full and prints it.
-func revealPersonalData(
-    client: ClientOptions, field: String, reason: String, record: () -> RegistryV1.RevealPersonalDataRequest
-) async throws {
-    var request = record()
-    request.field = try parseEnum(field, as: RegistryV1.PersonalDataField.self, option: "--field")
-    request.reason = reason
-    let answer = try await client.withRegistry { try await $0.revealPersonalData(request, client.callOptions) }
-    if client.json { return try printJSON(["value": answer.value]) }
-    output(answer.value.isEmpty ? "(none recorded)" : answer.value)
+/// What `person reveal` and `resident reveal` take: the record, the field and the reason.
+struct RevealOptions: ParsableArguments {
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "The record's id.") var id: Int64
+    @Option(help: "national-id or phone.") var field: String
+    @Option(help: "Why you need it (4-500 characters); kept in the audit trail.") var reason: String
+
+    /// Asks for the value in full and prints it; `record` names the record in a request.
+    func run(_ record: (Int64) -> RegistryV1.RevealPersonalDataRequest) async throws {
+        var request = record(id)
+        request.field = try parseEnum(field, as: RegistryV1.PersonalDataField.self, option: "--field")
+        request.reason = reason
+        let answer = try await client.withRegistry { try await $0.revealPersonalData(request, client.callOptions) }
+        if client.json { return try printJSON(["value": answer.value]) }
+        output(answer.value.isEmpty ? "(none recorded)" : answer.value)
+    }
 }

@@ -70,13 +70,10 @@ struct PersonCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a person's national ID number or phone number in full, for a reason (audited).",
             discussion: "Open to county admins and to officers of the person's station. The reason is kept in the audit trail.")
-        @OptionGroup var client: ClientOptions
-        @Argument(help: "The person's id.") var id: Int64
-        @Option(help: "national-id or phone.") var field: String
-        @Option(help: "Why you need it (4-500 characters); kept in the audit trail.") var reason: String
+        @OptionGroup var reveal: RevealOptions
 
         func run() async throws {
-            try await revealPersonalData(client: client, field: field, reason: reason) { .init(personID: id) }
+            try await reveal.run { .init(personID: $0) }
         }
     }
 
