@@ -105,6 +105,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "FengqiaoRuntimeTests",
+            dependencies: ["FengqiaoRuntime", "FengqiaoRPC", "FengqiaoTestSupport"]
+        ),
+        .testTarget(
             name: "RegistryServiceTests",
             dependencies: ["RegistryService", "FengqiaoTestSupport", "FengqiaoMessages", "FengqiaoDomain", "FengqiaoPostgres"]
         ),

@@ -40,6 +40,11 @@ public struct ServiceRunner: Sendable {
         makeServer: (PostgresPool) -> (services: [any RPCService], interceptors: [any ServerInterceptor])
     ) async throws {
         let logger = makeLogger()
+        if configuration.tls == nil, !configuration.listensOnLoopback {
+            logger.warning(
+                "TLS is off on a listener reachable from other machines: calls and credentials cross the network in clear (set FENGQIAO_TLS_CERTIFICATE and FENGQIAO_TLS_KEY)",
+                metadata: ["rpc.address": "\(configuration.listen)"])
+        }
         let migrationPool = PostgresPool(
             configuration: try PostgresConfiguration(configuration.migrationDatabaseURL), options: .init(maximumConnections: 1), logger: logger)
         try await migrate(migrationPool, logger)
@@ -49,9 +54,9 @@ public struct ServiceRunner: Sendable {
             configuration: try PostgresConfiguration(configuration.databaseURL),
             options: .init(maximumConnections: configuration.poolSize), logger: logger)
         let (services, interceptors) = makeServer(pool)
-        let server = RPCServer(
-            configuration: RPCServerConfiguration(host: configuration.listen.host, port: configuration.listen.port),
-            services: services, interceptors: interceptors, logger: logger)
+        var serverConfiguration = RPCServerConfiguration(host: configuration.listen.host, port: configuration.listen.port)
+        serverConfiguration.tls = configuration.tls
+        let server = RPCServer(configuration: serverConfiguration, services: services, interceptors: interceptors, logger: logger)
         logger.info("listening", metadata: ["rpc.address": "\(configuration.listen)"])
         try await server.runUntilSignalled()
         await pool.close()

@@ -13,7 +13,8 @@ struct RegistryCommand: AsyncParsableCommand {
         abstract: "Serve the Fengqiao registry: units, people, teams, mediators, 一标三实 and credentials.",
         discussion: """
             Settings come from the environment (FENGQIAO_DATABASE_URL, FENGQIAO_MIGRATION_DATABASE_URL, \
-            FENGQIAO_LISTEN, FENGQIAO_DATABASE_POOL_SIZE, FENGQIAO_LOG_LEVEL); flags override them. \
+            FENGQIAO_LISTEN, FENGQIAO_DATABASE_POOL_SIZE, FENGQIAO_LOG_LEVEL, and for TLS FENGQIAO_TLS_CERTIFICATE, \
+            FENGQIAO_TLS_KEY and FENGQIAO_TLS_CLIENT_CA); flags override them. \
             The registry migrates its schema at start-up and stops gracefully on SIGTERM or SIGINT. \
             Every call but health needs a credential; `bootstrap-admin` makes the first one.
             """,
