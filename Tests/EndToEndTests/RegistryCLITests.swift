@@ -10,6 +10,8 @@ import Testing
         var port: Int
         /// The county admin's token, from `fengqiao-registry bootstrap-admin`.
         var adminToken: String
+        /// The process, for its log.
+        var process: ServiceProcess
 
         /// Runs a built executable with the registry's address in `FENGQIAO_REGISTRY_ADDR` and a token
         /// (the admin's by default; `nil` for none) in `FENGQIAO_TOKEN`.
@@ -29,19 +31,22 @@ import Testing
         try await withRunningRegistry { registry in try await body(registry.cli) }
     }
 
-    /// Runs `body` with a fresh registry process on a fresh database, and a county admin's token.
-    func withRunningRegistry(_ body: (RunningRegistry) async throws -> Void) async throws {
+    /// Runs `body` with a fresh registry process on a fresh database, and a county admin's token;
+    /// `extraEnvironment` adds settings (TLS, say) to both.
+    func withRunningRegistry(
+        listen: String = "127.0.0.1:0", extraEnvironment: [String: String] = [:], _ body: (RunningRegistry) async throws -> Void
+    ) async throws {
         try await TestPostgres.withFreshDatabase { configuration in
             let url = configuration.options.map { "\($0.keyword)='\($0.value.replacingOccurrences(of: "'", with: "\\'"))'" }.joined(separator: " ")
-            let environment = ["FENGQIAO_DATABASE_URL": url, "FENGQIAO_LOG_LEVEL": "info"]
+            let environment = ["FENGQIAO_DATABASE_URL": url, "FENGQIAO_LOG_LEVEL": "info"].merging(extraEnvironment) { $1 }
             let bootstrap = try await runCommand(BuiltProduct.path("fengqiao-registry"), ["bootstrap-admin"], environment: environment)
             try #require(bootstrap.status == 0, "bootstrap-admin: \(bootstrap.standardError)")
             let token = bootstrap.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
             let registry = try ServiceProcess(
-                BuiltProduct.path("fengqiao-registry"), arguments: ["--listen", "127.0.0.1:0"], environment: environment)
+                BuiltProduct.path("fengqiao-registry"), arguments: ["--listen", listen], environment: environment)
             do {
                 let port = try await registry.listeningPort()
-                try await body(RunningRegistry(port: port, adminToken: token))
+                try await body(RunningRegistry(port: port, adminToken: token, process: registry))
             } catch {
                 await registry.stop()
                 throw error
