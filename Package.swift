@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // MARK: C system libraries
@@ -106,6 +107,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "FengqiaoRuntimeTests",
+            dependencies: ["FengqiaoRuntime", "FengqiaoRPC", "FengqiaoTestSupport"]
+        ),
+        .testTarget(
             name: "RegistryServiceTests",
             dependencies: ["RegistryService", "FengqiaoTestSupport", "FengqiaoMessages", "FengqiaoDomain", "FengqiaoPostgres", "FengqiaoSecurity"]
         ),
@@ -149,6 +154,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -189,6 +196,7 @@ let package = Package(
             name: "FengqiaoRPCTests",
             dependencies: [
                 "FengqiaoRPC",
+                "FengqiaoTestSupport",
                 "FengqiaoMessages",
                 "FengqiaoDomain",
                 "FengqiaoProtobuf",

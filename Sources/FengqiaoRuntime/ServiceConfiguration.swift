@@ -11,6 +11,9 @@ import Logging
 /// | `FENGQIAO_MIGRATION_DATABASE_URL` | the owner login that runs migrations | `FENGQIAO_DATABASE_URL` |
 /// | `FENGQIAO_DATABASE_POOL_SIZE` | connections in the pool, 1-100 | 8 |
 /// | `FENGQIAO_LOG_LEVEL` | trace, debug, info, notice, warning, error, critical | info |
+/// | `FENGQIAO_TLS_CERTIFICATE` | PEM certificate chain; with `FENGQIAO_TLS_KEY` turns on TLS | none: plain TCP |
+/// | `FENGQIAO_TLS_KEY` | PEM private key of that certificate | none |
+/// | `FENGQIAO_TLS_CLIENT_CA` | PEM CA certificates; clients must present a certificate they signed | none: no client certificate |
 ///
 /// Services that keep personal data also read `FENGQIAO_PII_KEYS_FILE` or `FENGQIAO_PII_KEYS`
 /// (`PersonalDataKeys.load(environment:)`, from the same environment). Nothing else in the suite
@@ -21,6 +24,8 @@ public struct ServiceConfiguration: Sendable {
     public var migrationDatabaseURL: String
     public var poolSize: Int
     public var logLevel: Logger.Level
+    /// TLS on the listener, from the `FENGQIAO_TLS_*` variables; `nil` for plain TCP.
+    public var tls: RPCServerConfiguration.TLS?
 
     /// A setting that is missing or malformed, named by its variable (or flag).
     public struct Invalid: Error, CustomStringConvertible {
@@ -63,6 +68,45 @@ public struct ServiceConfiguration: Sendable {
             throw Invalid(variable: "FENGQIAO_LOG_LEVEL", reason: "must be one of trace, debug, info, notice, warning, error, critical")
         }
         self.logLevel = parsed
+        self.tls = try Self.tls(
+            certificate: value("FENGQIAO_TLS_CERTIFICATE", nil), key: value("FENGQIAO_TLS_KEY", nil),
+            clientCA: value("FENGQIAO_TLS_CLIENT_CA", nil))
+    }
+
+    /// Whether `listen` is reachable only from this machine (localhost, 127.0.0.0/8, ::1).
+    public var listensOnLoopback: Bool {
+        let host = listen.host.lowercased()
+        return host == "localhost" || host.hasPrefix("127.") || host == "::1"
+    }
+
+    /// The listener's TLS from its three variables, every file read and checked.
+    private static func tls(certificate: String?, key: String?, clientCA: String?) throws -> RPCServerConfiguration.TLS? {
+        switch (certificate, key) {
+        case (nil, nil):
+            guard clientCA == nil else {
+                throw Invalid(variable: "FENGQIAO_TLS_CLIENT_CA", reason: "needs FENGQIAO_TLS_CERTIFICATE and FENGQIAO_TLS_KEY (TLS is off)")
+            }
+            return nil
+        case (.some, nil):
+            throw Invalid(variable: "FENGQIAO_TLS_KEY", reason: "is required when FENGQIAO_TLS_CERTIFICATE is set")
+        case (nil, .some):
+            throw Invalid(variable: "FENGQIAO_TLS_CERTIFICATE", reason: "is required when FENGQIAO_TLS_KEY is set")
+        case (let certificate?, let key?):
+            let tls = RPCServerConfiguration.TLS(
+                identity: TLSIdentity(certificateChainFile: certificate, privateKeyFile: key), clientCAFile: clientCA)
+            do throws(TLSFileError) {
+                try tls.validate()
+            } catch {
+                let variable =
+                    switch error.role {
+                    case .certificateChain: "FENGQIAO_TLS_CERTIFICATE"
+                    case .privateKey: "FENGQIAO_TLS_KEY"
+                    case .trustRoots: "FENGQIAO_TLS_CLIENT_CA"
+                    }
+                throw Invalid(variable: variable, reason: error.description)
+            }
+            return tls
+        }
     }
 
     /// Reads `host:port` (IPv6 hosts in brackets: `[::1]:7101`).

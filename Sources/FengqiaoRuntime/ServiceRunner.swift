@@ -40,6 +40,11 @@ public struct ServiceRunner: Sendable {
         makeServer: (PostgresPool) async throws -> (services: [any RPCService], interceptors: [any ServerInterceptor])
     ) async throws {
         let logger = makeLogger()
+        if configuration.tls == nil, !configuration.listensOnLoopback {
+            logger.warning(
+                "TLS is off on a listener reachable from other machines: calls and credentials cross the network in clear (set FENGQIAO_TLS_CERTIFICATE and FENGQIAO_TLS_KEY)",
+                metadata: ["rpc.address": "\(configuration.listen)"])
+        }
         let migrationPool = PostgresPool(
             configuration: try PostgresConfiguration(configuration.migrationDatabaseURL), options: .init(maximumConnections: 1), logger: logger)
         try await migrate(migrationPool, logger)
@@ -55,10 +60,11 @@ public struct ServiceRunner: Sendable {
             await pool.close()
             throw error
         }
+        var serverConfiguration = RPCServerConfiguration(host: configuration.listen.host, port: configuration.listen.port)
+        serverConfiguration.tls = configuration.tls
         // Innermost, so that each call's log lines carry what the outer interceptors learnt (the caller).
         let server = RPCServer(
-            configuration: RPCServerConfiguration(host: configuration.listen.host, port: configuration.listen.port),
-            services: services, interceptors: interceptors + [LoggingServerInterceptor()], logger: logger)
+            configuration: serverConfiguration, services: services, interceptors: interceptors + [LoggingServerInterceptor()], logger: logger)
         logger.info("listening", metadata: ["rpc.address": "\(configuration.listen)"])
         try await server.runUntilSignalled()
         await pool.close()

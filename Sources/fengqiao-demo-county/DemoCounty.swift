@@ -18,11 +18,20 @@ struct DemoCounty: AsyncParsableCommand {
 
     struct Options: ParsableArguments {
         @Option(help: "The registry's host:port (default: $FENGQIAO_REGISTRY_ADDR, else 127.0.0.1:7101).") var addr: String?
+        @Flag(help: "Connect over TLS (default: $FENGQIAO_TLS; see `fengqiao --help` for the other FENGQIAO_TLS_* variables).")
+        var tls = false
+        @Option(help: "The CA certificate (PEM) to check the registry's certificate against; implies --tls (default: $FENGQIAO_TLS_CA_FILE).")
+        var caFile: String?
 
         func makeClient() throws -> (RPCClient, RegistryV1.Registry.Client) {
             let text = addr ?? ProcessInfo.processInfo.environment["FENGQIAO_REGISTRY_ADDR"] ?? "127.0.0.1:7101"
-            let address = try ServiceConfiguration.address(text, variable: "--addr")
-            let client = RPCClient(configuration: RPCClientConfiguration(addresses: [address]))
+            var configuration = RPCClientConfiguration(addresses: [try ServiceConfiguration.address(text, variable: "--addr")])
+            do {
+                configuration.tls = try ClientTLS(enabled: tls, caFile: caFile).configuration()
+            } catch let invalid as ServiceConfiguration.Invalid {
+                throw ValidationError(invalid.description)
+            }
+            let client = RPCClient(configuration: configuration)
             return (client, RegistryV1.Registry.Client(client))
         }
 

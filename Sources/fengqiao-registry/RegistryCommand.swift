@@ -14,7 +14,8 @@ struct RegistryCommand: AsyncParsableCommand {
         abstract: "Serve the Fengqiao registry: units, people, teams, mediators, 一标三实 and credentials.",
         discussion: """
             Settings come from the environment (FENGQIAO_DATABASE_URL, FENGQIAO_MIGRATION_DATABASE_URL, \
-            FENGQIAO_LISTEN, FENGQIAO_DATABASE_POOL_SIZE, FENGQIAO_LOG_LEVEL); flags override them. \
+            FENGQIAO_LISTEN, FENGQIAO_DATABASE_POOL_SIZE, FENGQIAO_LOG_LEVEL, and for TLS FENGQIAO_TLS_CERTIFICATE, \
+            FENGQIAO_TLS_KEY and FENGQIAO_TLS_CLIENT_CA); flags override them. \
             The personal-data keys come from FENGQIAO_PII_KEYS_FILE (a file `generate-keys` writes) or \
             FENGQIAO_PII_KEYS; without them the registry does not start. \
             The registry migrates its schema at start-up, seals personal data still in clear or under an \

@@ -18,6 +18,35 @@ struct ClientOptions: ParsableArguments {
     @Option(name: .long, help: "A file holding your credential (default: $FENGQIAO_TOKEN, else the file $FENGQIAO_TOKEN_FILE).")
     var tokenFile: String?
 
+    @Flag(name: .long, help: "Connect over TLS, trusting the system's CAs unless --ca-file is given (default: $FENGQIAO_TLS).")
+    var tls = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The bureau's CA certificate (PEM) to check the server's certificate against; implies --tls (default: $FENGQIAO_TLS_CA_FILE).",
+            valueName: "path"))
+    var caFile: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The DNS name the server's certificate must carry, when --addr is an IP address or another name (default: $FENGQIAO_TLS_SERVER_NAME, else the host of --addr).",
+            valueName: "name"))
+    var tlsServerName: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Your station's certificate (PEM) for servers that require one (mutual TLS); needs --client-key (default: $FENGQIAO_TLS_CLIENT_CERTIFICATE).",
+            valueName: "path"))
+    var clientCertificate: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The private key (PEM) of --client-certificate (default: $FENGQIAO_TLS_CLIENT_KEY).", valueName: "path"))
+    var clientKey: String?
+
     /// The credential to present: from `--token-file`, `$FENGQIAO_TOKEN` or `$FENGQIAO_TOKEN_FILE`, never
     /// from an argument that `ps` would show.
     func token() throws -> String? {
@@ -38,6 +67,22 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
+    /// The client's settings: the address and TLS, trying once.
+    ///
+    /// - Throws: `ValidationError` for a malformed address or an unusable TLS setting or file.
+    func clientConfiguration() throws -> RPCClientConfiguration {
+        var configuration = RPCClientConfiguration(addresses: [try address()])
+        configuration.maximumAttempts = 1
+        let flags = ClientTLS(
+            enabled: tls, caFile: caFile, serverName: tlsServerName, clientCertificate: clientCertificate, clientKey: clientKey)
+        do {
+            configuration.tls = try flags.configuration()
+        } catch let invalid as ServiceConfiguration.Invalid {
+            throw ValidationError(invalid.description)
+        }
+        return configuration
+    }
+
     /// Call options with the timeout and the credential.
     var callOptions: CallOptions {
         var options = CallOptions(timeout: .milliseconds(Int(timeout * 1000)))
@@ -48,9 +93,7 @@ struct ClientOptions: ParsableArguments {
     /// Runs `body` with a registry client, turning an RPC failure into one line and exit status 1.
     func withRegistry<T>(_ body: (RegistryV1.Registry.Client) async throws -> T) async throws -> T {
         _ = try token()  // an unreadable token file is a usage error, before any call
-        var configuration = RPCClientConfiguration(addresses: [try address()])
-        configuration.maximumAttempts = 1
-        let client = RPCClient(configuration: configuration)
+        let client = RPCClient(configuration: try clientConfiguration())
         defer { client.close() }
         do {
             return try await body(RegistryV1.Registry.Client(client))

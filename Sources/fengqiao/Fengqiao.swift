@@ -13,6 +13,10 @@ struct Fengqiao: AsyncParsableCommand {
             credential in $FENGQIAO_TOKEN, or in the file named by $FENGQIAO_TOKEN_FILE or --token-file. \
             Answers print as aligned tables, or as JSON with --json. A failed call prints one line \
             with its status code and exits with status 1.
+
+            Across the bureau's network, connect over TLS: --ca-file names the bureau's CA certificate \
+            (or $FENGQIAO_TLS_CA_FILE), and a registry that requires client certificates takes your \
+            station's with --client-certificate and --client-key. See docs/SECURITY.md, "Transport (TLS)".
             """,
         version: FengqiaoVersion.current,
         subcommands: [

@@ -13,8 +13,7 @@ struct HealthCommand: AsyncParsableCommand {
     var service = ""
 
     func run() async throws {
-        var configuration = RPCClientConfiguration(addresses: [try client.address()])
-        configuration.maximumAttempts = 1
+        var configuration = try client.clientConfiguration()
         configuration.connectTimeout = .milliseconds(Int(client.timeout * 1000))
         let rpc = RPCClient(configuration: configuration)
         defer { rpc.close() }

@@ -10,10 +10,11 @@ import Testing
         var port: Int
         /// The county admin's token, from `fengqiao-registry bootstrap-admin`.
         var adminToken: String
-        /// Everything the registry has logged (standard output and error).
-        var logPath: String
+        /// The process; its log holds everything the registry wrote (standard output and error).
+        var process: ServiceProcess
         /// The database the registry serves (the owner's login), as a connection string.
         var databaseURL: String
+        var logPath: String { process.logPath }
 
         /// Runs a built executable with the registry's address in `FENGQIAO_REGISTRY_ADDR` and a token
         /// (the admin's by default; `nil` for none) in `FENGQIAO_TOKEN`.
@@ -33,8 +34,12 @@ import Testing
         try await withRunningRegistry { registry in try await body(registry.cli) }
     }
 
-    /// Runs `body` with a fresh registry process on a fresh database, and a county admin's token.
-    func withRunningRegistry(logLevel: String = "info", _ body: (RunningRegistry) async throws -> Void) async throws {
+    /// Runs `body` with a fresh registry process on a fresh database, and a county admin's token;
+    /// `extraEnvironment` adds settings (TLS, say) to both.
+    func withRunningRegistry(
+        listen: String = "127.0.0.1:0", logLevel: String = "info", extraEnvironment: [String: String] = [:],
+        _ body: (RunningRegistry) async throws -> Void
+    ) async throws {
         try await TestPostgres.withFreshDatabase { configuration in
             func conninfo(_ configuration: PostgresConfiguration) -> String {
                 configuration.options.map { "\($0.keyword)='\($0.value.replacingOccurrences(of: "'", with: "\\'"))'" }.joined(separator: " ")
@@ -45,15 +50,15 @@ import Testing
             let environment = [
                 "FENGQIAO_DATABASE_URL": serviceURL, "FENGQIAO_MIGRATION_DATABASE_URL": url, "FENGQIAO_LOG_LEVEL": logLevel,
                 "FENGQIAO_PII_KEYS": TestPersonalData.keys,
-            ]
+            ].merging(extraEnvironment) { $1 }
             let bootstrap = try await runCommand(BuiltProduct.path("fengqiao-registry"), ["bootstrap-admin"], environment: environment)
             try #require(bootstrap.status == 0, "bootstrap-admin: \(bootstrap.standardError)")
             let token = bootstrap.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
             let registry = try ServiceProcess(
-                BuiltProduct.path("fengqiao-registry"), arguments: ["--listen", "127.0.0.1:0"], environment: environment)
+                BuiltProduct.path("fengqiao-registry"), arguments: ["--listen", listen], environment: environment)
             do {
                 let port = try await registry.listeningPort()
-                try await body(RunningRegistry(port: port, adminToken: token, logPath: registry.logPath, databaseURL: url))
+                try await body(RunningRegistry(port: port, adminToken: token, process: registry, databaseURL: url))
             } catch {
                 await registry.stop()
                 throw error

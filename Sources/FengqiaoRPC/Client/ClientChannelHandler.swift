@@ -153,6 +153,13 @@ final class ClientChannelHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let failure = error as? TLSFailure {
+            // The TLS session is broken: nothing more can be sent, not even GO_AWAY.
+            guard closedError == nil else { return }
+            closedError = RPCError(.unavailable, failure.reason)
+            context.close(promise: nil)
+            return
+        }
         let message = (error as? FrameError)?.description ?? "connection error"
         protocolError(context: context, message)
     }

@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One TCP connection from a client to a server replica, shared by many calls.
 final class ClientConnection: Sendable {
@@ -16,15 +17,22 @@ final class ClientConnection: Sendable {
         self.draining = draining
     }
 
-    /// Connects to `address`.
+    /// Connects to `address`, and with `tls` completes the TLS handshake before returning.
     ///
-    /// - Throws: the connection error, such as connection refused or a timeout.
+    /// - Throws: the connection error, such as connection refused or a timeout, or a
+    ///   ``TLSFailure`` saying why the handshake failed.
     static func connect(
         to address: RPCAddress,
         configuration: RPCClientConfiguration,
+        tls: NIOSSLContext?,
         group: any EventLoopGroup
     ) async throws -> ClientConnection {
         let draining = NIOLockedValueBox(false)
+        let hostname = configuration.tls?.hostname(for: address)
+        if tls != nil, let hostname, (try? SocketAddress(ipAddress: hostname, port: 0)) != nil {
+            throw TLSFailure(
+                reason: "the TLS server name \(hostname) is an IP address; give a DNS name, or none to check the address connected to")
+        }
         return try await ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -36,19 +44,38 @@ final class ClientConnection: Sendable {
                         draining: draining
                     )
                     let sync = channel.pipeline.syncOperations
+                    if let tls {
+                        let side = TLSHandshakeHandler.Side.client(
+                            address: address, serverName: hostname, timeout: TimeAmount(configuration.connectTimeout))
+                        try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
+                        try sync.addHandler(TLSHandshakeHandler(side: side))
+                    }
                     try sync.addRPCHandlers(maximumFrameLength: configuration.maximumFrameLength, idleTimeout: nil)
                     try sync.addHandler(IdleStateHandler(allTimeout: TimeAmount(configuration.keepaliveInterval)))
                     try sync.addHandler(handler)
                 }
             }
             .connect(host: address.host, port: address.port)
-            .flatMapThrowing { channel in
-                let handler = try channel.pipeline.syncOperations.handler(type: ClientChannelHandler.self)
-                return ClientConnection(
-                    channel: channel,
-                    handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
-                    draining: draining
-                )
+            .flatMap { channel in
+                do {
+                    let sync = channel.pipeline.syncOperations
+                    let handler = try sync.handler(type: ClientChannelHandler.self)
+                    let connection = ClientConnection(
+                        channel: channel,
+                        handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
+                        draining: draining
+                    )
+                    guard tls != nil, let handshake = try sync.handler(type: TLSHandshakeHandler.self).handshakeDone else {
+                        return channel.eventLoop.makeSucceededFuture(connection)
+                    }
+                    return handshake.map { connection }.flatMapErrorThrowing { error in
+                        channel.close(promise: nil)
+                        throw error
+                    }
+                } catch {
+                    channel.close(promise: nil)
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
             }
             .get()
     }

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 
 /// One address's connection: opened on demand, reopened after it closes, with back-off after
 /// failed attempts.
@@ -8,6 +9,8 @@ final class ConnectionSlot: Sendable {
         var connection: ClientConnection?
         var failures = 0
         var retryAfter: ContinuousClock.Instant?
+        /// Why the last attempt failed, when it was TLS: repeated while backing off.
+        var lastTLSFailure: TLSFailure?
     }
 
     let address: RPCAddress
@@ -20,8 +23,9 @@ final class ConnectionSlot: Sendable {
 
     /// An open connection, connecting (once, however many callers wait) when there is none.
     ///
-    /// - Throws: the connection error, or `unavailable` while backing off after failures.
-    func connection(configuration: RPCClientConfiguration, group: any EventLoopGroup) async throws -> ClientConnection {
+    /// - Throws: the connection error, or `unavailable` while backing off after failures (the
+    ///   ``TLSFailure`` again when that was the cause).
+    func connection(configuration: RPCClientConfiguration, tls: NIOSSLContext?, group: any EventLoopGroup) async throws -> ClientConnection {
         if let existing = state.withLockedValue({ $0.connection }), existing.isUsable {
             return existing
         }
@@ -30,15 +34,17 @@ final class ConnectionSlot: Sendable {
         if let existing = state.withLockedValue({ $0.connection }), existing.isUsable {
             return existing
         }
-        if let retryAfter = state.withLockedValue({ $0.retryAfter }), retryAfter > .now {
-            throw RPCError(.unavailable, "backing off from \(address)")
+        let (retryAfter, lastTLSFailure) = state.withLockedValue { ($0.retryAfter, $0.lastTLSFailure) }
+        if let retryAfter, retryAfter > .now {
+            throw lastTLSFailure ?? RPCError(.unavailable, "backing off from \(address)")
         }
         do {
-            let connection = try await ClientConnection.connect(to: address, configuration: configuration, group: group)
+            let connection = try await ClientConnection.connect(to: address, configuration: configuration, tls: tls, group: group)
             state.withLockedValue { state in
                 state.connection = connection
                 state.failures = 0
                 state.retryAfter = nil
+                state.lastTLSFailure = nil
             }
             return connection
         } catch {
@@ -48,6 +54,7 @@ final class ConnectionSlot: Sendable {
                 let factor = 1 << min(state.failures - 1, 16)
                 let backoff = min(configuration.initialBackoff * factor, configuration.maximumBackoff)
                 state.retryAfter = .now + backoff
+                state.lastTLSFailure = error as? TLSFailure
             }
             throw error
         }

@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A Fengqiao RPC client: calls methods on one or several replicas over shared TCP connections.
 ///
@@ -26,8 +27,13 @@ public final class RPCClient: Sendable {
     private let interceptors: [any ClientInterceptor]
     private let roundRobin = NIOLockedValueBox(0)
     private let closed = NIOLockedValueBox(false)
+    /// The TLS context every connection shares, or why the TLS files cannot be used.
+    private let tls: Result<NIOSSLContext, TLSFileError>?
 
     /// Creates a client; nothing connects until the first call.
+    ///
+    /// With TLS, the files are read here; when one is bad every call fails with `unavailable`
+    /// naming it (``RPCClientConfiguration/TLS/validate()`` finds it beforehand).
     public init(
         configuration: RPCClientConfiguration,
         interceptors: [any ClientInterceptor] = [],
@@ -38,6 +44,7 @@ public final class RPCClient: Sendable {
         self.interceptors = interceptors
         self.permits = AsyncPermits(configuration.maximumCallsInFlight)
         self.slots = configuration.addresses.map { ConnectionSlot(address: $0) }
+        self.tls = configuration.tls.map { tls in Result { () throws(TLSFileError) in try tls.makeContext() } }
     }
 
     /// Closes every connection; calls in flight fail with `UNAVAILABLE`, and later calls too.
@@ -166,22 +173,41 @@ public final class RPCClient: Sendable {
     }
 
     /// The next usable connection, round-robin over the addresses, connecting when needed.
+    ///
+    /// - Throws: `unavailable` naming the addresses, and saying why when TLS was the cause.
     private func pickConnection() async throws -> ClientConnection {
         guard !closed.withLockedValue({ $0 }), !slots.isEmpty else {
             throw RPCError(.unavailable, "client is closed or has no address")
+        }
+        var context: NIOSSLContext?
+        switch tls {
+        case .failure(let error): throw RPCError(.unavailable, "cannot use TLS: \(error)")
+        case .success(let tls): context = tls
+        case nil: context = nil
         }
         let start = roundRobin.withLockedValue { index in
             defer { index = (index + 1) % slots.count }
             return index
         }
+        var failures: [(address: RPCAddress, failure: TLSFailure)] = []
         for offset in 0..<slots.count {
             let slot = slots[(start + offset) % slots.count]
-            if let connection = try? await slot.connection(configuration: configuration, group: group) {
-                return connection
+            do {
+                return try await slot.connection(configuration: configuration, tls: context, group: group)
+            } catch let failure as TLSFailure {
+                failures.append((slot.address, failure))
+            } catch {
+                continue
             }
         }
         let tried = slots.map(\.address.description)
         let list = tried.count <= 2 ? tried.joined(separator: " or ") : tried.dropLast().joined(separator: ", ") + " or " + tried.last!
-        throw RPCError(.unavailable, "cannot connect to \(list)")
+        var message = "cannot connect to \(list)"
+        if slots.count == 1, let only = failures.first {
+            message += ": \(only.failure)"
+        } else if !failures.isEmpty {
+            message += " (" + failures.map { "\($0.address): \($0.failure)" }.joined(separator: "; ") + ")"
+        }
+        throw RPCError(.unavailable, message)
     }
 }

@@ -40,6 +40,9 @@ public struct RPCClientConfiguration: Sendable {
     /// Messages buffered unread across a connection's streams before the client stops reading
     /// from the socket (which in turn slows the server's writer).
     public var streamBufferHighWaterMark: Int = 64
+    /// TLS on every connection; `nil` (the default) for plain TCP. A failed handshake fails the
+    /// call with `unavailable`, saying it was TLS and why.
+    public var tls: TLS? = nil
 
     /// Creates a configuration for `addresses`.
     public init(addresses: [RPCAddress]) {

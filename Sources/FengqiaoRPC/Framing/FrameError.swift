@@ -27,9 +27,19 @@ public struct FrameError: Error, Sendable, Hashable, CustomStringConvertible {
         self.limit = limit
     }
 
+    /// Whether the length prefix is the start of a TLS record: a handshake (0x16) or an alert
+    /// (0x15), then version 3.x. A plain-TCP peer reads these from a TLS peer, and the other way
+    /// round.
+    var looksLikeTLS: Bool {
+        guard let length, code == .frameTooLarge else { return false }
+        return length >> 16 == 0x1603 || length >> 16 == 0x1503
+    }
+
     /// A short English description fit for a GO_AWAY message and logs.
     public var description: String {
         switch code {
+        case .frameTooLarge where looksLikeTLS:
+            "frame of \(length ?? 0) bytes exceeds the limit of \(limit ?? 0) bytes; the bytes look like TLS: is TLS on at one end only?"
         case .frameTooLarge:
             "frame of \(length ?? 0) bytes exceeds the limit of \(limit ?? 0) bytes"
         case .malformedEnvelope:

@@ -15,6 +15,8 @@ public struct RPCServerConfiguration: Sendable {
     /// How long a connection may stay without any inbound frame before the server closes it
     /// with GO_AWAY (`REASON_IDLE_TIMEOUT`); `nil` never closes idle connections.
     public var idleTimeout: Duration? = .seconds(300)
+    /// TLS on every connection; `nil` (the default) for plain TCP.
+    public var tls: TLS? = nil
 
     /// Creates a configuration listening on `host` and `port`.
     public init(host: String, port: Int) {

@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// A Fengqiao RPC server: listens on TCP, runs many calls per connection, answers health checks.
@@ -69,7 +70,8 @@ public final class RPCServer: Service, Sendable {
     /// Listens and serves until ``beginGracefulShutdown()`` (or a `ServiceGroup`'s graceful
     /// shutdown, as on SIGTERM) has drained every connection, or the task is cancelled.
     ///
-    /// - Throws: when the address cannot be bound.
+    /// - Throws: when the address cannot be bound, or ``TLSFileError`` when a TLS file cannot be
+    ///   used.
     public func run() async throws {
         try await withGracefulShutdownHandler {
             try await serve()
@@ -81,7 +83,9 @@ public final class RPCServer: Service, Sendable {
     private func serve() async throws {
         let configuration = shared.configuration
         let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
+        let logger = shared.logger
         do {
+            let tls = try configuration.tls?.makeContext()
             serverChannel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -89,6 +93,10 @@ public final class RPCServer: Service, Sendable {
                 .bind(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let activity = CallActivity()
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                            try channel.pipeline.syncOperations.addHandler(TLSHandshakeHandler(side: .server(logger)))
+                        }
                         try channel.pipeline.syncOperations.addRPCHandlers(
                             maximumFrameLength: configuration.maximumFrameLength,
                             idleTimeout: configuration.idleTimeout,
@@ -117,7 +125,8 @@ public final class RPCServer: Service, Sendable {
         }
         for waiter in waiters { waiter.resume(returning: port) }
         if closeNow { serverChannel.channel.close(promise: nil) }
-        shared.logger.info("listening", metadata: ["net.port": "\(port)"])
+        let tlsMode = configuration.tls.map { $0.requiresClientCertificate ? "mutual" : "on" } ?? "off"
+        shared.logger.info("listening", metadata: ["net.port": "\(port)", "net.tls": "\(tlsMode)"])
 
         try await serverChannel.executeThenClose { inbound in
             try await withThrowingDiscardingTaskGroup { group in

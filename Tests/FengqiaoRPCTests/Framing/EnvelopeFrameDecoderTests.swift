@@ -90,6 +90,27 @@ struct EnvelopeFrameDecoderTests {
         _ = try? channel.finish()
     }
 
+    /// A TLS ClientHello starts 16 03 01, an alert 15 03 03: read as a length, far over any limit.
+    @Test(
+        "a length that is the start of a TLS record says so",
+        arguments: [
+            ([0x16, 0x03, 0x01, 0x02], true),  // ClientHello, as a plain-TCP server reads it
+            ([0x15, 0x03, 0x03, 0x00], true),  // an alert, as a plain-TCP client of a TLS server reads it
+            ([0x16, 0x02, 0x01, 0x02], false),
+            ([0x7F, 0xFF, 0xFF, 0xFF], false),
+        ] as [([UInt8], Bool)])
+    func tlsRecordAsLength(header: [UInt8], isTLS: Bool) throws {
+        let channel = try Self.channel()
+        do {
+            try channel.writeInbound(ByteBuffer(bytes: header))
+            Issue.record("a length over the limit was accepted")
+        } catch let error as FrameError {
+            #expect(error.code == .frameTooLarge)
+            #expect(error.description.hasSuffix("the bytes look like TLS: is TLS on at one end only?") == isTLS)
+        }
+        _ = try? channel.finish()
+    }
+
     @Test("a frame at exactly the limit is accepted")
     func frameAtLimit() throws {
         let envelope = Self.request(1, text: String(repeating: "x", count: 100))
