@@ -25,61 +25,61 @@ extension RegistryRPCTests {
             let address = try await registry.createAddress(.init(text: "枫源村1号", unitID: village.id))
             let building = try await registry.createBuilding(.init(addressID: address.id, name: "1号楼", floors: 6))
 
-            // Each free-text field: a call that stores `text` in it and answers what is stored on
-            // reading it back.
+            // Each free-text field, with the most characters it takes: a call that stores `text` in it
+            // and answers what is stored on reading it back.
             typealias Store = @Sendable (String, Int) async throws -> String
-            let fields: [(String, Store)] = [
-                ("name", { text, n in
+            let fields: [(field: String, maxLength: Int, store: Store)] = [
+                ("name", 50, { text, n in
                     let unit = try await registry.createUnit(.init(code: "U\(n)", name: text, kind: .community, parentID: station.id))
                     return try await registry.getUnit(.init(id: unit.id)).name
                 }),
-                ("reason", { text, n in
+                ("reason", 50, { text, n in
                     _ = try await registry.updateUnit(.init(id: village.id, name: "枫源村\(n)", reason: text))
                     return try await registry.getUnitHistory(.init(id: village.id)).changes.last?.reason ?? ""
                 }),
-                ("name", { text, _ in
+                ("name", 50, { text, _ in
                     let person = try await registry.registerPerson(.init(name: text, kinds: [.volunteer], homeUnitID: village.id))
                     return try await registry.getPerson(.init(id: person.id)).name
                 }),
-                ("name", { text, _ in
+                ("name", 50, { text, _ in
                     let created = try await registry.createTeam(.init(name: text, kind: .volunteerService, unitID: station.id))
                     return try await registry.listTeams(.init(unitID: station.id, page: .init(pageSize: 500))).teams.first { $0.id == created.id }?.name ?? ""
                 }),
-                ("role", { text, _ in
+                ("role", 50, { text, _ in
                     let person = try await registry.registerPerson(.init(name: "队员", kinds: [.volunteer], homeUnitID: village.id))
                     _ = try await registry.addTeamMember(.init(teamID: team.id, personID: person.id, role: text, startDate: .init(year: 2026, month: 1, day: 1)))
                     return try await registry.listTeamMembers(.init(teamID: team.id, on: .init(year: 2026, month: 6, day: 1))).members
                         .first { $0.personID == person.id }?.role ?? ""
                 }),
-                ("text", { text, _ in
+                ("text", 50, { text, _ in
                     let created = try await registry.createAddress(.init(text: text, unitID: village.id))
                     return try await registry.listAddresses(.init(unitID: village.id, page: .init(pageSize: 500))).addresses.first { $0.id == created.id }?.text ?? ""
                 }),
-                ("name", { text, _ in
+                ("name", 50, { text, _ in
                     let created = try await registry.createBuilding(.init(addressID: address.id, name: text, floors: 3))
                     return try await registry.listBuildings(.init(addressID: address.id, page: .init(pageSize: 500))).buildings.first { $0.id == created.id }?.name ?? ""
                 }),
-                ("door", { text, n in
+                ("door", 20, { text, n in
                     let household = try await registry.createHousehold(.init(buildingID: building.id, floor: Int32(n % 6 + 1), door: text))
                     return try await registry.getFloorPlan(.init(buildingID: building.id)).floors.flatMap(\.households)
                         .first { $0.household?.id == household.id }?.household?.door ?? ""
                 }),
-                ("name", { text, _ in
+                ("name", 50, { text, _ in
                     let resident = try await registry.registerResident(.init(name: text, kind: .floating, unitID: village.id))
                     return try await registry.listResidents(.init(unitID: village.id, page: .init(pageSize: 500))).residents.first { $0.id == resident.id }?.name ?? ""
                 }),
-                ("name", { text, _ in
+                ("name", 50, { text, _ in
                     let created = try await registry.createActualUnit(.init(name: text, kind: .shop, addressID: address.id))
                     return try await registry.listActualUnits(.init(unitID: village.id, page: .init(pageSize: 500))).actualUnits.first { $0.id == created.id }?.name ?? ""
                 }),
-                ("name", { text, _ in
+                ("name", 50, { text, _ in
                     let created = try await registry.createChatGroup(.init(name: text, kind: .residents, unitID: village.id, memberCount: 10))
                     return try await registry.listChatGroups(.init(unitID: village.id, page: .init(pageSize: 500))).chatGroups.first { $0.id == created.id }?.name ?? ""
                 }),
             ]
             var n = 0
-            for (field, store) in fields {
-                for text in Self.sqlLike {
+            for (field, maxLength, store) in fields {
+                for text in Self.sqlLike.map({ String($0.prefix(maxLength)) }) {
                     n += 1
                     #expect(try await store(text, n) == text, "\(field) #\(n)")
                 }
