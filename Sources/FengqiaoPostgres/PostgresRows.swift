@@ -127,11 +127,10 @@ public struct PostgresRow: Sendable {
 
     @usableFromInline
     func decodingError(column: Int, swiftType: Any.Type, reason: String) -> PostgresError {
-        let columns = storage.columns
+        let name = storage.columns.names[column]
+        let type = storage.columns.types[column]
         return PostgresError(
-            .decoding,
-            "column \"\(columns.names[column])\" of type \(columns.types[column]) cannot be decoded as \(swiftType): \(reason)",
-            query: query)
+            .decoding, "column \"\(name)\" of type \(type) cannot be decoded as \(swiftType): \(reason)", query: query)
     }
 }
 

@@ -37,7 +37,10 @@ import Testing
         let long = String(repeating: "枫", count: 5_000)
         let row = try #require(
             try await pool.queryFirst(
-                "SELECT \("") AS a, \(String?.none) AS b, \(Data()) AS c, \(Int64(-5)) AS d, \(long) AS e, \(Data([0, 1])) AS f"))
+                """
+                SELECT \("") AS a, \(String?.none) AS b, \(Data()) AS c, \(Int64(-5)) AS d, \(long) AS e,
+                    \(Data([0, 1])) AS f
+                """))
         #expect(try row.decode(String.self, column: "a") == "")
         #expect(try row.decode(String?.self, column: "b") == nil)
         #expect(try row.decode(Data.self, column: "c") == Data())

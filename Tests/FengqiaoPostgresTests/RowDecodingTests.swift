@@ -95,7 +95,10 @@ import Testing
 
     @Test func everyRowOfAResultReadsTheSameColumns() async throws {
         let rows = try await Self.pool.get().query(
-            "SELECT n AS id, 'r' || n AS label, CASE WHEN n % 2 = 0 THEN NULL ELSE n * 2 END AS twice FROM generate_series(1, 5) n")
+            """
+            SELECT n AS id, 'r' || n AS label, CASE WHEN n % 2 = 0 THEN NULL ELSE n * 2 END AS twice
+            FROM generate_series(1, 5) n
+            """)
         #expect(rows.count == 5)
         for (offset, row) in rows.enumerated() {
             let id = Int32(offset + 1)
