@@ -34,8 +34,8 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
 
     /// Collects literal SQL and turns each interpolation into the next placeholder.
     public struct StringInterpolation: StringInterpolationProtocol, Sendable {
-        var sql: String
-        var bindings: PostgresBindings
+        @usableFromInline var sql: String
+        @usableFromInline var bindings: PostgresBindings
 
         public init(literalCapacity: Int, interpolationCount: Int) {
             sql = ""
@@ -54,19 +54,22 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
         }
 
         /// Binds a value.
+        @inlinable
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value) {
             bindings.append(value)
             appendPlaceholder()
         }
 
         /// Binds a value, or NULL of the value's type.
+        @inlinable
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
             bindings.append(value)
             appendPlaceholder()
         }
 
         /// Appends `$n` for the last parameter bound.
-        private mutating func appendPlaceholder() {
+        @usableFromInline
+        mutating func appendPlaceholder() {
             let number = bindings.count
             if number < PostgresQuery.placeholders.count {
                 sql += PostgresQuery.placeholders[number]
@@ -78,44 +81,57 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
 }
 
 /// The parameters of a statement, encoded in PostgreSQL's binary format into one buffer.
+///
+/// Each parameter is its declared type's OID and its length (-1 for NULL), both 4 bytes in the
+/// machine's order, then its bytes; so binding a statement's parameters fills one array, and
+/// `append` is inlined into the caller, compiled for the value's type.
 public struct PostgresBindings: Sendable, Hashable {
-    /// The encoded parameters back to back.
-    private(set) var bytes: [UInt8] = []
-    /// Each parameter's declared type, where it starts in `bytes` and its length (-1 for NULL).
-    private(set) var slots: [Slot] = []
+    /// The parameters back to back, each a header and its encoded value.
+    @usableFromInline var storage: [UInt8] = []
+    /// The number of parameters held in `storage`.
+    @usableFromInline var parameterCount = 0
 
-    struct Slot: Sendable, Hashable {
-        var offset: Int
-        var length: Int32
-        var type: UInt32
-    }
+    /// The number of parameters.
+    public var count: Int { parameterCount }
+
+    /// The size of a parameter's header: its type's OID and its length.
+    @inlinable static var headerSize: Int { 8 }
 
     public init() {}
 
     /// Bindings of the given values, in order: `PostgresBindings(id, name)`.
+    @inlinable
     public init<each Value: PostgresEncodable>(_ values: repeat each Value) {
         for value in repeat each values { append(value) }
     }
 
+    /// Room for `capacity` parameters of 8 bytes or less before the buffer grows.
+    @usableFromInline
     init(capacity: Int) {
-        slots.reserveCapacity(capacity)
+        if capacity > 0 { storage.reserveCapacity(capacity * (Self.headerSize + 8)) }
     }
 
     /// The declared type of each parameter.
-    public var types: [PostgresDataType] { slots.map { PostgresDataType(oid: $0.type) } }
-
-    /// The number of parameters.
-    public var count: Int { slots.count }
-
-    /// The size of the encoded parameters, in bytes.
-    var byteCount: Int { bytes.count }
+    public var types: [PostgresDataType] {
+        var types: [PostgresDataType] = []
+        types.reserveCapacity(count)
+        forEachParameter { type, _, _ in types.append(PostgresDataType(oid: type)) }
+        return types
+    }
 
     /// Whether both have the same number of parameters, declared as the same types.
     func hasSameTypes(as other: PostgresBindings) -> Bool {
-        slots.withUnsafeBufferPointer { mine in
-            other.slots.withUnsafeBufferPointer { theirs in
-                guard mine.count == theirs.count else { return false }
-                for index in mine.indices where mine[index].type != theirs[index].type { return false }
+        guard count == other.count else { return false }
+        return storage.withUnsafeBytes { mine in
+            other.storage.withUnsafeBytes { theirs in
+                var (myOffset, theirOffset) = (0, 0)
+                for _ in 0..<count {
+                    let myHeader = Self.header(in: mine, at: myOffset)
+                    let theirHeader = Self.header(in: theirs, at: theirOffset)
+                    if myHeader.type != theirHeader.type { return false }
+                    myOffset += Self.headerSize + Int(max(myHeader.length, 0))
+                    theirOffset += Self.headerSize + Int(max(theirHeader.length, 0))
+                }
                 return true
             }
         }
@@ -123,24 +139,61 @@ public struct PostgresBindings: Sendable, Hashable {
 
     /// The same parameter types with no values: NULL of each type.
     var withoutValues: PostgresBindings {
-        var copy = PostgresBindings()
-        copy.slots = slots.map { Slot(offset: 0, length: -1, type: $0.type) }
+        var copy = PostgresBindings(capacity: 0)
+        forEachParameter { type, _, _ in copy.appendHeader(type: type, length: -1) }
+        copy.parameterCount = parameterCount
         return copy
     }
 
     /// Appends a parameter.
+    @inlinable
     public mutating func append<Value: PostgresEncodable>(_ value: Value) {
-        let start = bytes.count
-        value.encode(into: &bytes)
-        slots.append(Slot(offset: start, length: Int32(bytes.count - start), type: Value.postgresType.oid))
+        let start = storage.count
+        appendHeader(type: Value.postgresType.oid, length: 0)
+        value.encode(into: &storage)
+        setLength(of: start)
+        parameterCount += 1
     }
 
     /// Appends a parameter that may be NULL.
+    @inlinable
     public mutating func append<Value: PostgresEncodable>(_ value: Value?) {
         if let value {
             append(value)
         } else {
-            slots.append(Slot(offset: bytes.count, length: -1, type: Value.postgresType.oid))
+            appendHeader(type: Value.postgresType.oid, length: -1)
+            parameterCount += 1
+        }
+    }
+
+    @usableFromInline
+    mutating func appendHeader(type: UInt32, length: Int32) {
+        Swift.withUnsafeBytes(of: type) { storage.append(contentsOf: $0) }
+        Swift.withUnsafeBytes(of: length) { storage.append(contentsOf: $0) }
+    }
+
+    /// Writes the length of the parameter whose header starts at `start`, from what follows it.
+    @usableFromInline
+    mutating func setLength(of start: Int) {
+        let length = Int32(storage.count - start - Self.headerSize)
+        storage.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: start + 4, as: Int32.self) }
+    }
+
+    private static func header(in bytes: UnsafeRawBufferPointer, at offset: Int) -> (type: UInt32, length: Int32) {
+        (bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self),
+         bytes.loadUnaligned(fromByteOffset: offset + 4, as: Int32.self))
+    }
+
+    /// Calls `body` with each parameter's type, its length (-1 for NULL) and where its bytes start.
+    private func forEachParameter(_ body: (_ type: UInt32, _ length: Int32, _ offset: Int) throws -> Void) rethrows {
+        try storage.withUnsafeBytes { bytes in
+            var offset = 0
+            for _ in 0..<count {
+                let header = Self.header(in: bytes, at: offset)
+                offset += Self.headerSize
+                try body(header.type, header.length, offset)
+                offset += Int(max(header.length, 0))
+            }
         }
     }
 
@@ -154,27 +207,25 @@ public struct PostgresBindings: Sendable, Hashable {
             _ formats: UnsafePointer<Int32>?
         ) throws -> R
     ) rethrows -> R {
-        try slots.withUnsafeBufferPointer { slots in
-            if slots.isEmpty { return try body(0, nil, nil, nil) }
-            let count = slots.count
-            // Stack space for the three arrays: this runs once per statement. A zero-length value
-            // still needs a non-NULL pointer, so with no bytes at all one on the stack stands in.
-            return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1) { spare in
-                try bytes.withUnsafeBytes { raw in
-                    let base = raw.isEmpty
-                        ? UnsafePointer(spare.baseAddress!) : raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-                    return try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { values in
-                        try withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * count) { integers in
-                            for index in 0..<count {
-                                let slot = slots[index]
-                                values.initializeElement(at: index, to: slot.length < 0 ? nil : base + slot.offset)
-                                integers.initializeElement(at: index, to: max(slot.length, 0))
-                                integers.initializeElement(at: count + index, to: 1)  // binary format
-                            }
-                            let lengths = UnsafePointer(integers.baseAddress!)
-                            return try body(Int32(count), UnsafePointer(values.baseAddress!), lengths, lengths + count)
-                        }
+        let count = self.count
+        if count == 0 { return try body(0, nil, nil, nil) }
+        // Stack space for the three arrays: this runs once per statement. Every parameter has a
+        // header, so a zero-length value still points into the buffer, never at NULL.
+        return try storage.withUnsafeBytes { raw in
+            let base = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+            return try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { values in
+                try withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * count) { integers in
+                    var offset = 0
+                    for index in 0..<count {
+                        let header = Self.header(in: raw, at: offset)
+                        offset += Self.headerSize
+                        values.initializeElement(at: index, to: header.length < 0 ? nil : base + offset)
+                        integers.initializeElement(at: index, to: max(header.length, 0))
+                        integers.initializeElement(at: count + index, to: 1)  // binary format
+                        offset += Int(max(header.length, 0))
                     }
+                    let lengths = UnsafePointer(integers.baseAddress!)
+                    return try body(Int32(count), UnsafePointer(values.baseAddress!), lengths, lengths + count)
                 }
             }
         }

@@ -9,60 +9,87 @@ import CLibPQ
 /// }
 /// ```
 public struct PostgresRows: Sendable, RandomAccessCollection {
-    let storage: PostgresResultStorage
-    let query: String
+    @usableFromInline let storage: PostgresResultStorage
+    @usableFromInline let query: String
 
     init(storage: PostgresResultStorage, query: String) {
         self.storage = storage
         self.query = query
     }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { storage.rowCount }
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { storage.rowCount }
 
+    @inlinable
     public subscript(position: Int) -> PostgresRow {
         PostgresRow(storage: storage, index: Int32(position), query: query)
     }
 
     /// The column names, in order.
-    public var columns: [String] { storage.columnNames }
+    public var columns: [String] { storage.columns.names }
 
     /// The number of rows a command touched (`INSERT`, `UPDATE`, `DELETE`, `COPY`, …) or returned.
     public var affectedRows: Int { storage.affectedRows }
 }
 
 /// One row of a result.
+///
+/// The `decode` methods are inlined into their callers, so each is compiled for the Swift type
+/// asked for: reading a column is one call for its bytes and one to the type's own decoder.
 public struct PostgresRow: Sendable {
-    let storage: PostgresResultStorage
-    let index: Int32
-    let query: String
+    @usableFromInline let storage: PostgresResultStorage
+    @usableFromInline let index: Int32
+    @usableFromInline let query: String
+
+    @usableFromInline
+    init(storage: PostgresResultStorage, index: Int32, query: String) {
+        self.storage = storage
+        self.index = index
+        self.query = query
+    }
 
     /// The column names, in order.
-    public var columns: [String] { storage.columnNames }
+    public var columns: [String] { storage.columns.names }
 
     /// Reads the column at `column` (0-based) as `Value`.
     ///
     /// - Throws: `PostgresError.decoding` naming the column, its PostgreSQL type and the Swift type,
     ///   when the value is NULL or does not fit.
+    @inlinable
     public func decode<Value: PostgresDecodable>(_: Value.Type = Value.self, at column: Int) throws -> Value {
-        guard let bytes = try valueBytes(at: column) else {
+        let value = try field(at: column)
+        guard let bytes = value.bytes else {
             throw decodingError(column: column, swiftType: Value.self, reason: "value is NULL")
         }
-        return try decodeValue(Value.self, from: bytes, at: column)
+        do {
+            return try Value.decode(from: bytes, type: value.type)
+        } catch let failure as PostgresDecodingFailure {
+            throw decodingError(column: column, swiftType: Value.self, reason: failure.reason)
+        }
     }
 
     /// Reads the column at `column` (0-based) as `Value`, or `nil` for NULL.
+    @inlinable
     public func decode<Value: PostgresDecodable>(_: Value?.Type, at column: Int) throws -> Value? {
-        guard let bytes = try valueBytes(at: column) else { return nil }
-        return try decodeValue(Value.self, from: bytes, at: column)
+        let value = try field(at: column)
+        guard let bytes = value.bytes else { return nil }
+        do {
+            return try Value.decode(from: bytes, type: value.type)
+        } catch let failure as PostgresDecodingFailure {
+            throw decodingError(column: column, swiftType: Value.self, reason: failure.reason)
+        }
     }
 
     /// Reads the named column as `Value`.
+    ///
+    /// When several columns have the name, the first one is read.
+    @inlinable
     public func decode<Value: PostgresDecodable>(_: Value.Type = Value.self, column name: String) throws -> Value {
         try decode(Value.self, at: try columnIndex(name))
     }
 
     /// Reads the named column as `Value`, or `nil` for NULL.
+    @inlinable
     public func decode<Value: PostgresDecodable>(_: Value?.Type, column name: String) throws -> Value? {
         try decode(Value?.self, at: try columnIndex(name))
     }
@@ -72,82 +99,60 @@ public struct PostgresRow: Sendable {
         PQgetisnull(storage.result, index, Int32(column)) != 0
     }
 
-    private func columnIndex(_ name: String) throws -> Int {
-        guard let column = storage.columnIndex(name) else {
+    /// The index of the first column named `name`.
+    @usableFromInline
+    func columnIndex(_ name: String) throws -> Int {
+        guard let column = storage.columns.index(of: name) else {
             throw PostgresError(.decoding, "no column named \"\(name)\" in the result", query: query)
         }
         return column
     }
 
-    /// The bytes of the value at `column`, or `nil` for NULL.
-    private func valueBytes(at column: Int) throws -> UnsafeRawBufferPointer? {
-        guard column >= 0, column < storage.columnCount else {
+    /// The value at `column`: its bytes (`nil` for NULL) and its column's type.
+    @usableFromInline
+    func field(at column: Int) throws -> (bytes: UnsafeRawBufferPointer?, type: PostgresDataType) {
+        let columns = storage.columns
+        guard column >= 0, column < columns.count else {
             throw PostgresError(
-                .decoding, "column index \(column) out of range (\(storage.columnCount) columns)", query: query)
+                .decoding, "column index \(column) out of range (\(columns.count) columns)", query: query)
         }
+        let type = columns.types[column]
         let result = storage.result
-        if PQgetisnull(result, index, Int32(column)) != 0 { return nil }
+        let field = Int32(column)
+        if PQgetisnull(result, index, field) != 0 { return (nil, type) }
         // In range and not NULL, libpq's value pointer is never NULL (an empty value is "").
-        let length = Int(PQgetlength(result, index, Int32(column)))
-        return UnsafeRawBufferPointer(start: PQgetvalue(result, index, Int32(column)), count: length)
+        let length = Int(PQgetlength(result, index, field))
+        return (UnsafeRawBufferPointer(start: PQgetvalue(result, index, field), count: length), type)
     }
 
-    private func decodeValue<Value: PostgresDecodable>(
-        _: Value.Type, from bytes: UnsafeRawBufferPointer, at column: Int
-    ) throws -> Value {
-        do {
-            return try Value.decode(from: bytes, type: storage.columnType(column))
-        } catch let failure as PostgresDecodingFailure {
-            throw decodingError(column: column, swiftType: Value.self, reason: failure.reason)
-        }
-    }
-
-    private func decodingError(column: Int, swiftType: Any.Type, reason: String) -> PostgresError {
-        let name = storage.columnName(column)
-        let type = storage.columnType(column)
+    @usableFromInline
+    func decodingError(column: Int, swiftType: Any.Type, reason: String) -> PostgresError {
+        let name = storage.columns.names[column]
+        let type = storage.columns.types[column]
         return PostgresError(
-            .decoding, "column \"\(name)\" of type \(type) cannot be decoded as \(swiftType): \(reason)",
-            query: query)
+            .decoding, "column \"\(name)\" of type \(type) cannot be decoded as \(swiftType): \(reason)", query: query)
     }
 }
 
 /// Owns a libpq `PGresult` and frees it when the last row referring to it is gone.
 ///
-/// A `PGresult` is immutable once returned, so reading it from several threads is safe. Column
-/// names and types are read from it when asked for, not copied up front: most statements return
-/// one row whose columns are read by position, and copying names cost more than the round trip's
-/// own decoding.
+/// A `PGresult` is immutable once returned, so reading it from several threads is safe. Its
+/// column names and types come as a `PostgresColumns`, usually the one the statement's earlier
+/// results already had (see `PreparedStatement.columns(of:)`).
+@usableFromInline
 final class PostgresResultStorage: @unchecked Sendable {
     let result: OpaquePointer
-    let rowCount: Int
-    let columnCount: Int
+    @usableFromInline let rowCount: Int
+    let columns: PostgresColumns
 
-    init(result: OpaquePointer) {
+    init(result: OpaquePointer, columns: PostgresColumns) {
         self.result = result
         self.rowCount = Int(PQntuples(result))
-        self.columnCount = Int(PQnfields(result))
+        self.columns = columns
     }
 
     deinit {
         PQclear(result)
-    }
-
-    /// The column names, in order.
-    var columnNames: [String] { (0..<columnCount).map(columnName) }
-
-    /// The name of the column at `column` (0-based, in range).
-    func columnName(_ column: Int) -> String {
-        PQfname(result, Int32(column)).map { String(cString: $0) } ?? ""
-    }
-
-    /// The type of the column at `column` (0-based, in range).
-    func columnType(_ column: Int) -> PostgresDataType {
-        PostgresDataType(oid: PQftype(result, Int32(column)))
-    }
-
-    /// The first column with exactly this name (no case folding), if any.
-    func columnIndex(_ name: String) -> Int? {
-        (0..<columnCount).first { columnName($0) == name }
     }
 
     /// The number of rows a command touched, or the rows returned when the command has no count.

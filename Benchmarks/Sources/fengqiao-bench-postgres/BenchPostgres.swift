@@ -96,20 +96,37 @@ struct Select: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
     @OptionGroup var load: LoadOptions
 
+    @Option(help: "Read the columns by position (index) or by name (name), as the services do.")
+    var columns: ColumnAccess = .index
+
+    enum ColumnAccess: String, ExpressibleByArgument {
+        case index, name
+    }
+
     func run() async throws {
         if load.pgbenchScript {
             print(Schema.pgbenchScript(Schema.select(1)), terminator: "")
             return
         }
+        let byName = columns == .name
         let report = try await RoundTrips.measure(server: server, load: load) { connection, id in
             guard let row = try await connection.queryFirst(Schema.select(id)) else {
                 throw ValidationError("resident \(id) missing: run scripts/bench-postgres, which fills bench.resident")
             }
-            let decodedID = try row.decode(Int64.self, at: 0)
-            let name = try row.decode(String.self, at: 1)
-            let phone = try row.decode(String.self, at: 2)
-            let registered = try row.decode(Date.self, at: 3)
-            let active = try row.decode(Bool.self, at: 4)
+            let decodedID: Int64, name: String, phone: String, registered: Date, active: Bool
+            if byName {
+                decodedID = try row.decode(Int64.self, column: "id")
+                name = try row.decode(String.self, column: "name")
+                phone = try row.decode(String.self, column: "phone")
+                registered = try row.decode(Date.self, column: "registered_at")
+                active = try row.decode(Bool.self, column: "active")
+            } else {
+                decodedID = try row.decode(Int64.self, at: 0)
+                name = try row.decode(String.self, at: 1)
+                phone = try row.decode(String.self, at: 2)
+                registered = try row.decode(Date.self, at: 3)
+                active = try row.decode(Bool.self, at: 4)
+            }
             // Uses every value, so none of the decoding can be optimised away.
             return Int(decodedID) &+ name.utf8.count &+ phone.utf8.count
                 &+ Int(registered.timeIntervalSinceReferenceDate) &+ (active ? 1 : 0)

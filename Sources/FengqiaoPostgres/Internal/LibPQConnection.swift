@@ -14,47 +14,13 @@ final class LibPQConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private let lock = NIOLock()
     private let target: String
-    /// The names of the statements prepared on this connection (NUL-terminated, owned here).
-    private var statements: [StatementKey: UnsafeMutablePointer<CChar>] = [:]
+    /// The statements prepared on this connection.
+    private var statements = PreparedStatements(limit: LibPQConnection.statementCacheLimit)
     private var nextStatement = 0
     private let cancelState: NIOLockedValueBox<CancelState>
 
     /// The most prepared statements kept per connection before the cache is emptied.
     static let statementCacheLimit = 512
-
-    /// A statement's text and its parameters' types, which together select a prepared statement.
-    ///
-    /// Only the text is hashed: the same text with other parameter types is rare, and the types
-    /// are compared on a match. The text comes from the program, never from a request, so it is
-    /// hashed with FNV-1a over 8-byte words, a few times cheaper than hashing it as a `String`.
-    private struct StatementKey: Hashable {
-        var sql: String
-        var bindings: PostgresBindings
-
-        static func == (lhs: Self, rhs: Self) -> Bool {
-            lhs.sql == rhs.sql && lhs.bindings.hasSameTypes(as: rhs.bindings)
-        }
-
-        func hash(into hasher: inout Hasher) {
-            var sql = sql
-            hasher.combine(sql.withUTF8 { Self.fnv1a($0) })
-        }
-
-        static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-            var index = 0
-            while index + 8 <= bytes.count {
-                hash = (hash ^ UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
-                    &* 0x0000_0100_0000_01B3
-                index += 8
-            }
-            while index < bytes.count {
-                hash = (hash ^ UInt64(bytes[index])) &* 0x0000_0100_0000_01B3
-                index += 1
-            }
-            return hash
-        }
-    }
 
     private struct CancelState {
         var handle: OpaquePointer?
@@ -97,7 +63,6 @@ final class LibPQConnection: @unchecked Sendable {
             if let cancel = state.handle { PQfreeCancel(cancel) }
             state.handle = nil
         }
-        for name in statements.values { free(name) }
         PQfinish(handle)
     }
 
@@ -183,11 +148,12 @@ final class LibPQConnection: @unchecked Sendable {
     func execute(_ query: PostgresQuery) throws -> PostgresResultStorage {
         lock.lock()
         defer { lock.unlock() }
-        let name = try preparedNameLocked(query)
+        let statement = try preparedLocked(query)
         let result = query.bindings.withCArrays { count, values, lengths, formats in
-            PQexecPrepared(handle, name, count, values, lengths, formats, 1)
+            PQexecPrepared(handle, statement.name, count, values, lengths, formats, 1)
         }
-        return try check(result, query: query.sql)
+        let checked = try self.checked(result, query: query.sql)
+        return PostgresResultStorage(result: checked, columns: statement.columns(of: checked))
     }
 
     /// Runs SQL text through the simple protocol: several statements are allowed, parameters are not.
@@ -198,43 +164,45 @@ final class LibPQConnection: @unchecked Sendable {
         }
     }
 
-    /// The name of the statement prepared for `query`'s text and parameter types, preparing it
-    /// first if this connection has not yet.
-    private func preparedNameLocked(_ query: PostgresQuery) throws -> UnsafePointer<CChar> {
-        let key = StatementKey(sql: query.sql, bindings: query.bindings)
-        if let name = statements[key] { return UnsafePointer(name) }
+    /// The statement prepared for `query`'s text and parameter types, preparing it first if this
+    /// connection has not yet.
+    private func preparedLocked(_ query: PostgresQuery) throws -> PreparedStatement {
+        let hash = PreparedStatements.hash(query.sql)
+        if let statement = statements.find(query, hash: hash) { return statement }
         if statements.count >= Self.statementCacheLimit {
             _ = try check(PQexec(handle, "DEALLOCATE ALL"), query: "DEALLOCATE ALL")
-            for name in statements.values { free(name) }
-            statements.removeAll(keepingCapacity: true)
+            statements.removeAll()
         }
         nextStatement += 1
         guard let name = strdup("fq_\(nextStatement)") else {
             throw PostgresError(.connectionFailed, "out of memory", query: query.sql)
         }
+        // Only the types matter; the values are dropped so they are not kept alive.
+        let statement = PreparedStatement(
+            sql: query.sql, parameterTypes: query.bindings.withoutValues, hash: hash, name: name)
         let oids = query.bindings.types.map(\.oid)
         let result = oids.withUnsafeBufferPointer { oids in
             PQprepare(handle, name, query.sql, Int32(oids.count), oids.baseAddress)
         }
-        do {
-            _ = try check(result, query: query.sql)
-        } catch {
-            free(name)
-            throw error
-        }
-        // Only the types matter in the key; the values are dropped so they are not kept alive.
-        statements[StatementKey(sql: query.sql, bindings: query.bindings.withoutValues)] = name
-        return UnsafePointer(name)
+        _ = try check(result, query: query.sql)  // on failure `statement` goes, and frees `name`
+        statements.insert(statement)
+        return statement
     }
 
     /// Turns a libpq result into rows, or into the error it reports; frees failed results.
     private func check(_ result: OpaquePointer?, query: String) throws -> PostgresResultStorage {
+        let result = try checked(result, query: query)
+        return PostgresResultStorage(result: result, columns: .of(result))
+    }
+
+    /// Returns `result` when it reports success; otherwise frees it and throws the error it reports.
+    private func checked(_ result: OpaquePointer?, query: String) throws -> OpaquePointer {
         guard let result else {
             throw connectionError(query: query)
         }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY, PGRES_COPY_IN:
-            return PostgresResultStorage(result: result)
+            return result
         default:
             let error = serverError(result, query: query)
             PQclear(result)
