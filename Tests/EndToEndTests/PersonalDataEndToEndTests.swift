@@ -1,4 +1,6 @@
+import FengqiaoMessages
 import FengqiaoPostgres
+import FengqiaoRPC
 import FengqiaoTestSupport
 import Foundation
 import Testing
@@ -167,6 +169,58 @@ extension RegistryCLITests {
             for secret in secrets { #expect(!trail.contains(secret)) }
             // Nor any error message the CLI was given (answers to the reveals aside).
             for output in outputs { for secret in secrets { #expect(!output.standardError.contains(secret)) } }
+        }
+    }
+}
+
+extension RegistryCLITests {
+    /// A service acting for a caller: checked as that caller, and audited as that caller relayed by
+    /// the service. Only a service may relay, and never for a dead credential.
+    @Test func aServiceRelaysACallerAndTheTrailSaysSo() async throws {
+        try await withTwoStations { registry, tokens, credentialIDs in
+            let issued = try await registry.cli(["credential", "issue", "--role", "service", "--service", "mediation", "--json"])
+            let serviceToken = try #require(
+                (try JSONSerialization.jsonObject(with: Data(issued.standardOutput.utf8)) as? [String: Any])?["token"] as? String)
+            let resident = try firstID(try await registry.cli([
+                "resident", "add", "--name", "陈阿姨", "--kind", "registered", "--unit", "FQ-V1", "--phone", Self.phones[0], "--json",
+            ]))
+            let client = registryClient(registry)
+            defer { client.close() }
+            let service = RegistryV1.Registry.Client(client)
+            func relaying(_ token: String?, for credential: Int?) -> CallOptions {
+                var options = options(token)
+                if let credential { options.metadata["fengqiao-on-behalf-of"] = "\(credential)" }
+                return options
+            }
+            let request = RegistryV1.RevealPersonalDataRequest(residentID: Int64(resident), field: .phone, reason: "调解中心联系当事人")
+
+            // For the station's officer: allowed, as the officer.
+            let answer = try await service.revealPersonalData(request, relaying(serviceToken, for: credentialIDs["officer"]))
+            #expect(answer.value == Self.phones[0])
+            // For the other station's officer: as if the resident did not exist.
+            await #expect(throws: RPCError.self) { _ = try await service.revealPersonalData(request, relaying(serviceToken, for: credentialIDs["other-officer"])) }
+            // For itself: a service may not see personal data in full.
+            let own = try await #require(throws: RPCError.self) { _ = try await service.revealPersonalData(request, relaying(serviceToken, for: nil)) }
+            #expect(own.code == .permissionDenied)
+            // An officer may not relay for anyone.
+            let officerRelay = try await #require(throws: RPCError.self) {
+                _ = try await service.revealPersonalData(request, relaying(tokens["officer"], for: credentialIDs["mediator"]))
+            }
+            #expect(officerRelay.code == .permissionDenied)
+            // Nor may a service relay for a revoked credential.
+            _ = try await registry.cli(["credential", "revoke", "\(credentialIDs["mediator"]!)", "--reason", "离任"])
+            let revoked = try await #require(throws: RPCError.self) {
+                _ = try await service.listPeople(.init(), relaying(serviceToken, for: credentialIDs["mediator"]))
+            }
+            #expect(revoked.code == .unauthenticated)
+
+            let events = try objects(try await registry.cli(["audit", "list", "--method", "RevealPersonalData", "--json"]))
+            let relayed = try #require(events.first { $0["outcome"] as? String == "OK" })
+            #expect(relayed["credentialID"] as? Int == credentialIDs["officer"])
+            #expect(relayed["role"] as? String == "officer")
+            #expect(relayed["relayedBy"] as? String == "mediation")
+            #expect(events.contains { $0["credentialID"] as? Int == credentialIDs["other-officer"] && $0["outcome"] as? String == "NOT_FOUND"
+                && $0["relayedBy"] as? String == "mediation" })
         }
     }
 }
