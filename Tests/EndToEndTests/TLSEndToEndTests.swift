@@ -51,7 +51,7 @@ import Testing
         let result = try await runCommand(
             BuiltProduct.path("fengqiao-registry"), ["--listen", "127.0.0.1:0"],
             environment: [
-                "FENGQIAO_DATABASE_URL": "postgres://registry@127.0.0.1:1/registry",
+                "FENGQIAO_DATABASE_URL": "postgres://registry@127.0.0.1:1/registry", "FENGQIAO_PII_KEYS": TestPersonalData.keys,
                 "FENGQIAO_TLS_CERTIFICATE": "/nonexistent/registry.pem",
                 "FENGQIAO_TLS_KEY": "/nonexistent/registry.key",
             ])
@@ -63,7 +63,7 @@ import Testing
         // Nothing listens on port 1, so the registry stops at its first connection; the warning comes before.
         let result = try await runCommand(
             BuiltProduct.path("fengqiao-registry"), ["--listen", "0.0.0.0:0"],
-            environment: ["FENGQIAO_DATABASE_URL": "postgres://registry@127.0.0.1:1/registry"])
+            environment: ["FENGQIAO_DATABASE_URL": "postgres://registry@127.0.0.1:1/registry", "FENGQIAO_PII_KEYS": TestPersonalData.keys])
         #expect(result.status != 0)
         let warnings = (result.standardOutput + result.standardError).split(separator: "\n").filter { $0.contains("TLS is off") }
         #expect(warnings.count == 1, "\(result.standardError)")
