@@ -119,7 +119,13 @@ public struct AccessControlInterceptor: ServerInterceptor {
     private func record(_ event: AuditEvent, required: Bool, context: ServerContext) async throws {
         guard let audit else { return }
         do {
-            try await audit.record(event)
+            if Task.isCancelled {
+                // A call cut short by its deadline or its client is still recorded: in a task of its
+                // own, which the call's cancellation does not reach.
+                try await Task { try await audit.record(event) }.value
+            } else {
+                try await audit.record(event)
+            }
         } catch {
             context.logger.error("audit event not stored", metadata: ["error.type": "\(type(of: error))", "audit.outcome": "\(event.outcome)"])
             if required { throw AuditFailure() }

@@ -224,3 +224,32 @@ extension RegistryCLITests {
         }
     }
 }
+
+extension RegistryCLITests {
+    /// A call its deadline cuts short is still in the audit trail, with DEADLINE_EXCEEDED.
+    @Test func aCallCutShortByItsDeadlineIsAudited() async throws {
+        try await withTwoStations { registry, _, _ in
+            let client = registryClient(registry)
+            defer { client.close() }
+            let rows = (1...5_000).map { n in
+                RegistryV1.ResidentRow(rowNumber: Int64(n), name: "居民\(n)", kind: .registered, unitCode: "FQ-V1")
+            }
+            // A first call opens the connection and warms the credential cache, so the deadline is spent in the import.
+            let registryClient = RegistryV1.Registry.Client(client)
+            _ = try await registryClient.whoAmI(.init(), options(registry.adminToken))
+            var options = options(registry.adminToken)
+            options.timeout = .milliseconds(20)
+            let error = try await #require(throws: RPCError.self) {
+                _ = try await registryClient.importResidents(.init(rows: rows), options)
+            }
+            #expect(error.code == .deadlineExceeded)
+            var events: [[String: Any]] = []
+            for _ in 0..<50 {
+                events = try objects(try await registry.cli(["audit", "list", "--outcome", "DEADLINE_EXCEEDED", "--json"]))
+                if !events.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(events.map { $0["method"] as? String } == ["/fengqiao.registry.v1.Registry/ImportResidents"])
+        }
+    }
+}
