@@ -61,16 +61,19 @@ extension DisputeStage {
     /// | joint mediation | agreed | RecordAgreement | |
     /// | joint mediation | failed | RecordFailure | |
     /// | agreed | review | AdvanceStage | |
+    /// | agreed | intervention | RecordFollowUp (a relapse, reopened) | |
     /// | failed | review | AdvanceStage | |
     /// | review | follow-up | AdvanceStage | the outcome is an agreement |
     /// | review | closed | AdvanceStage | the outcome is a failure |
+    /// | review | intervention | RecordFollowUp (a relapse, reopened) | the outcome is an agreement |
     /// | follow-up | closed | AdvanceStage | no follow-up visit is pending |
     /// | follow-up | intervention | RecordFollowUp (a relapse, reopened) | |
     ///
     /// So mediation fails from any active stage; an agreement needs a mediator to have stepped in
     /// (intervention or joint mediation), and joint mediation may be skipped when the dispute is
     /// settled at intervention; a failed dispute is reviewed and closed with no follow-up; a
-    /// relapse found on a follow-up visit reopens the dispute at intervention; closed is final.
+    /// relapse found on a follow-up visit reopens the dispute at intervention, whether the dispute
+    /// is still in agreed or review or already in follow-up; closed is final.
     public static let moves: [StageMoveRule] = [
         StageMoveRule(.screening, .intervention, by: .advanceStage),
         StageMoveRule(.screening, .failed, by: .recordFailure),
@@ -80,9 +83,11 @@ extension DisputeStage {
         StageMoveRule(.jointMediation, .agreed, by: .recordAgreement),
         StageMoveRule(.jointMediation, .failed, by: .recordFailure),
         StageMoveRule(.agreed, .review, by: .advanceStage),
+        StageMoveRule(.agreed, .intervention, by: .recordFollowUp),
         StageMoveRule(.failed, .review, by: .advanceStage),
         StageMoveRule(.review, .followUp, by: .advanceStage, when: .agreement),
         StageMoveRule(.review, .closed, by: .advanceStage, when: .failure),
+        StageMoveRule(.review, .intervention, by: .recordFollowUp, when: .agreement),
         StageMoveRule(.followUp, .closed, by: .advanceStage, when: .noVisitPending),
         StageMoveRule(.followUp, .intervention, by: .recordFollowUp),
     ]
@@ -140,7 +145,10 @@ extension DisputeStage {
         case .none:
             return nil
         case .agreement:
-            return outcome == .agreement ? nil : "\(move): only a dispute with an agreement is followed up"
+            if outcome == .agreement { return nil }
+            return requested == .followUp
+                ? "\(move): only a dispute with an agreement is followed up"
+                : "\(move): only a dispute with an agreement is reopened after a relapse"
         case .failure:
             switch outcome {
             case .failure: return nil

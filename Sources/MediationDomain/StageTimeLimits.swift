@@ -1,3 +1,5 @@
+import FengqiaoDomain
+
 /// How long a dispute may stay in a stage, by its level; past that it is overdue.
 ///
 /// Graver disputes must be taken up sooner and handed to joint mediation sooner, and are given
@@ -16,7 +18,8 @@
 ///
 /// A dispute is overdue once the time since it entered the stage is more than the limit: at
 /// exactly the limit it is not yet. Follow-up has no stage limit: each visit is due on its own day
-/// (`FollowUpSchedule.isOverdue(visitDay:now:)`). A level set by hand counts like a suggested one.
+/// (`FollowUpSchedule.isOverdue(visitDay:now:)`), and `dueAt(stage:level:enteredAt:pendingVisitDays:)`
+/// gives a dispute's due instant counting both. A level set by hand counts like a suggested one.
 public enum StageTimeLimits {
     /// One hour in milliseconds.
     public static let hour: Int64 = 3_600_000
@@ -43,6 +46,27 @@ public enum StageTimeLimits {
     /// milliseconds): more than the limit has passed. Never for a stage without a limit.
     public static func isOverdue(stage: DisputeStage, level: DisputeLevel, enteredAt: Int64, now: Int64) -> Bool {
         guard let due = dueAt(stage: stage, level: level, enteredAt: enteredAt) else { return false }
+        return now > due
+    }
+
+    /// When a dispute falls due, counting its stage's limit and its follow-up visits not yet made:
+    /// the earlier of the stage's due instant and the end of the earliest pending visit's day
+    /// (`FollowUpSchedule.dueAt(visitDay:)`); `nil` when neither applies.
+    public static func dueAt(
+        stage: DisputeStage, level: DisputeLevel, enteredAt: Int64, pendingVisitDays: [CalendarDate]
+    ) -> Int64? {
+        let visitDue = pendingVisitDays.map(FollowUpSchedule.dueAt(visitDay:)).min()
+        let stageDue = dueAt(stage: stage, level: level, enteredAt: enteredAt)
+        return [stageDue, visitDue].compactMap { $0 }.min()
+    }
+
+    /// Whether a dispute is overdue at `now`, counting its stage's limit and its pending visits:
+    /// `dueAt(stage:level:enteredAt:pendingVisitDays:)` has passed.
+    public static func isOverdue(
+        stage: DisputeStage, level: DisputeLevel, enteredAt: Int64, pendingVisitDays: [CalendarDate], now: Int64
+    ) -> Bool {
+        guard let due = dueAt(stage: stage, level: level, enteredAt: enteredAt, pendingVisitDays: pendingVisitDays)
+        else { return false }
         return now > due
     }
 }

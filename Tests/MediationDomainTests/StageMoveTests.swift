@@ -14,12 +14,13 @@ import Testing
             "joint_mediation>agreed>RecordAgreement",
             "joint_mediation>failed>RecordFailure",
             "agreed>review>AdvanceStage",
+            "agreed>intervention>RecordFollowUp",
             "failed>review>AdvanceStage",
             "follow_up>closed>AdvanceStage",
             "follow_up>intervention>RecordFollowUp",
         ]
         switch outcome {
-        case .agreement: moves.insert("review>follow_up>AdvanceStage")
+        case .agreement: moves.formUnion(["review>follow_up>AdvanceStage", "review>intervention>RecordFollowUp"])
         case .failure: moves.insert("review>closed>AdvanceStage")
         }
         return moves
@@ -49,16 +50,16 @@ import Testing
                 }
             }
         }
-        #expect(legalSeen == 12)
+        #expect(legalSeen == (outcome == .agreement ? 14 : 13))
     }
 
     @Test(arguments: [
         (DisputeStage.screening, [DisputeStage.intervention, .failed]),
         (.intervention, [.jointMediation, .agreed, .failed]),
         (.jointMediation, [.agreed, .failed]),
-        (.agreed, [.review]),
+        (.agreed, [.review, .intervention]),
         (.failed, [.review]),
-        (.review, [.followUp, .closed]),
+        (.review, [.followUp, .closed, .intervention]),
         (.followUp, [.closed, .intervention]),
         (.closed, []),
     ])
@@ -81,7 +82,7 @@ import Testing
         ),
         (
             .agreed, .followUp, .advanceStage,
-            "cannot move a dispute from agreed to follow-up; from agreed it goes to review"
+            "cannot move a dispute from agreed to follow-up; from agreed it goes to review or intervention"
         ),
         (
             .screening, .agreed, .recordAgreement,
@@ -135,6 +136,22 @@ import Testing
         #expect(
             withoutOutcome?.message
                 == "cannot move a dispute from review to follow-up: only a dispute with an agreement is followed up")
+    }
+
+    @Test func aRelapseReopensFromAgreedReviewOrFollowUp() throws {
+        try DisputeStage.agreed.checkMove(
+            to: .intervention, by: .recordFollowUp, outcome: .agreement, pendingFollowUps: 2)
+        try DisputeStage.review.checkMove(
+            to: .intervention, by: .recordFollowUp, outcome: .agreement, pendingFollowUps: 2)
+        try DisputeStage.followUp.checkMove(
+            to: .intervention, by: .recordFollowUp, outcome: .agreement, pendingFollowUps: 1)
+        let afterFailure = #expect(throws: MediationRuleViolation.self) {
+            try DisputeStage.review.checkMove(to: .intervention, by: .recordFollowUp, outcome: .failure)
+        }
+        #expect(
+            afterFailure?.message
+                == "cannot move a dispute from review to intervention: only a dispute with an agreement is reopened after a relapse"
+        )
     }
 
     @Test func reviewClosesOnlyAfterAFailure() throws {

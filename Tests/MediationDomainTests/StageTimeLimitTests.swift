@@ -1,3 +1,4 @@
+import FengqiaoDomain
 import MediationDomain
 import Testing
 
@@ -57,5 +58,45 @@ import Testing
         #expect(
             StageTimeLimits.dueAt(stage: .jointMediation, level: .five, enteredAt: 1_769_817_600_000)
                 == 1_772_409_600_000)
+    }
+
+    /// 2026-01-31 00:00 UTC, an agreement signed that morning (China time) with visits on 7 February and 2 March.
+    static let januaryEnd: Int64 = 1_769_817_600_000
+    static let visits = [CalendarDate(year: 2026, month: 2, day: 7)!, CalendarDate(year: 2026, month: 3, day: 2)!]
+    /// The end of 7 February in China: 2026-02-07 16:00 UTC = 31 Jan + 7 d + 16 h.
+    static let firstVisitEnd: Int64 = 1_770_480_000_000
+
+    @Test func pendingVisitsAndStageLimitsTheEarlierCounts() {
+        // In review since 2 February 00:00 UTC: the stage is due on 9 February, the first visit earlier.
+        let review = Self.januaryEnd + 2 * 86_400_000
+        #expect(StageTimeLimits.dueAt(stage: .review, level: .two, enteredAt: review) == review + 168 * Self.hour)
+        #expect(
+            StageTimeLimits.dueAt(stage: .review, level: .two, enteredAt: review, pendingVisitDays: Self.visits)
+                == Self.firstVisitEnd)
+        #expect(
+            !StageTimeLimits.isOverdue(
+                stage: .review, level: .two, enteredAt: review, pendingVisitDays: Self.visits, now: Self.firstVisitEnd))
+        #expect(
+            StageTimeLimits.isOverdue(
+                stage: .review, level: .two, enteredAt: review, pendingVisitDays: Self.visits,
+                now: Self.firstVisitEnd + 1))
+        // Just agreed (31 January 08:00 China): the stage's 72 h run out before the first visit's day ends.
+        #expect(
+            StageTimeLimits.dueAt(
+                stage: .agreed, level: .two, enteredAt: Self.januaryEnd, pendingVisitDays: Self.visits) == Self
+                .januaryEnd + 72 * Self.hour)
+        // In follow-up only the visits count, in any order given.
+        #expect(
+            StageTimeLimits.dueAt(
+                stage: .followUp, level: .five, enteredAt: review, pendingVisitDays: Self.visits.reversed())
+                == Self.firstVisitEnd)
+        #expect(StageTimeLimits.dueAt(stage: .followUp, level: .five, enteredAt: review, pendingVisitDays: []) == nil)
+        #expect(
+            !StageTimeLimits.isOverdue(
+                stage: .followUp, level: .five, enteredAt: review, pendingVisitDays: [], now: Self.firstVisitEnd * 2))
+        // Without visits, a stage's own limit.
+        #expect(
+            StageTimeLimits.dueAt(stage: .screening, level: .four, enteredAt: review, pendingVisitDays: []) == review
+                + 12 * Self.hour)
     }
 }

@@ -1323,7 +1323,7 @@ extension MediationV1 {
         /// For `RELAPSE_ACTION_LINK_NEW_DISPUTE`: the new dispute.
         public var newDisputeID: Int64 = 0
 
-        /// Set when a visit is no longer needed: the dispute was reopened or closed before it.
+        /// Set when a visit is no longer needed: a relapse reopened the dispute before it.
         public var cancelled: Bool = false
 
         /// Creates a message with every field at its default: zero, empty, or absent.
@@ -1416,11 +1416,12 @@ extension MediationV1 {
         /// The field `stage` (18).
         public var stage: MediationV1.DisputeStage = .unspecified
 
-        /// The field `stage_entered_at_ms` (19).
+        /// When the dispute entered its stage; for screening, when it was reported.
         public var stageEnteredAtMs: Int64 = 0
 
-        /// When the stage's time limit runs out (docs/MEDIATION.md, "Stage time limits"); for follow-up,
-        /// the end of the earliest pending visit's day; 0 when there is none.
+        /// When the dispute falls due: the earlier of its stage's time limit running out
+        /// (docs/MEDIATION.md, "Stage time limits") and the end of its earliest pending follow-up visit's
+        /// day; 0 when neither applies.
         public var dueAtMs: Int64 = 0
 
         /// Whether `due_at_ms` has passed.
@@ -1959,7 +1960,9 @@ extension MediationV1 {
         /// The `Dispute.version` the caller last read; ABORTED when it changed.
         public var expectedVersion: Int64 = 0
 
-        /// A level above the current one (levels may be skipped).
+        /// A level above the current one (levels may be skipped): a workstation, the mediation centre or
+        /// multi-department joint mediation while the dispute is in screening, intervention or joint
+        /// mediation; litigation or another channel once mediation failed (after RecordFailure).
         public var toLevel: MediationV1.HandlingLevel = .unspecified
 
         /// For multi-department joint mediation: 1-5 departments, each once. Empty for other levels.
@@ -2192,7 +2195,8 @@ extension MediationV1 {
         /// The field `dispute` (1).
         public var dispute: MediationV1.Dispute?
 
-        /// The stage's time limit for the dispute's level, in hours; 0 for a follow-up visit past its day.
+        /// The stage's time limit for the dispute's level, in hours, when that is what fell due; 0 when a
+        /// follow-up visit past its day did.
         public var limitHours: Int32 = 0
 
         /// When it fell due.
@@ -2246,8 +2250,10 @@ extension MediationV1 {
     /// FAILED_PRECONDITION names the rule the dispute's state breaks, with the field at fault: an
     /// illegal stage move names the current and the requested stage (`stage`); an escalation that is
     /// not upward, or not allowed in the current stage (`to_level`); a lead whose tier does not fit the
-    /// level without an override reason (`lead_person_id`); a mediator who is a party or lives in a
-    /// party's household (`lead_person_id`, `co_mediators[0].person_id`). ABORTED means another change
+    /// level without an override reason (`lead_person_id`), or an override reason for a lead who fits
+    /// (`tier_override_reason`); a mediator who is a party or lives in a party's household
+    /// (`lead_person_id`, `co_mediators[0].person_id`); a lead who is not among the registry's
+    /// candidates (`lead_person_id`). ABORTED means another change
     /// to the dispute won: its version is no longer `expected_version`; read the dispute again and
     /// retry. ALREADY_EXISTS on `idempotency_key` means the key was used for a different filing.
     /// UNAVAILABLE or DEADLINE_EXCEEDED from `AssignMediator` or `ListMediatorCandidates` may come from
@@ -2340,15 +2346,17 @@ extension MediationV1 {
             isServerStreaming: false
         )
 
-        /// Schedules one more follow-up visit of a dispute with an agreement.
+        /// Schedules one more follow-up visit of a dispute with an agreement (in agreed, review or
+        /// follow-up).
         public static let scheduleFollowUp = ProtobufMethod<MediationV1.ScheduleFollowUpRequest, MediationV1.Dispute>(
             serviceName: serviceName,
             name: "ScheduleFollowUp",
             isServerStreaming: false
         )
 
-        /// Records a follow-up visit: stable, or relapsed (then the dispute is reopened, or a new
-        /// dispute filed for the relapse is linked).
+        /// Records a follow-up visit of a dispute in agreed, review or follow-up: stable, or relapsed
+        /// (then the dispute is reopened at intervention, or a new dispute filed for the relapse is
+        /// linked).
         public static let recordFollowUp = ProtobufMethod<MediationV1.RecordFollowUpRequest, MediationV1.Dispute>(
             serviceName: serviceName,
             name: "RecordFollowUp",
@@ -2460,14 +2468,16 @@ extension MediationV1 {
                 context: ServerContext
             ) async throws -> MediationV1.Dispute
 
-            /// Schedules one more follow-up visit of a dispute with an agreement.
+            /// Schedules one more follow-up visit of a dispute with an agreement (in agreed, review or
+            /// follow-up).
             func scheduleFollowUp(
                 _ request: MediationV1.ScheduleFollowUpRequest,
                 context: ServerContext
             ) async throws -> MediationV1.Dispute
 
-            /// Records a follow-up visit: stable, or relapsed (then the dispute is reopened, or a new
-            /// dispute filed for the relapse is linked).
+            /// Records a follow-up visit of a dispute in agreed, review or follow-up: stable, or relapsed
+            /// (then the dispute is reopened at intervention, or a new dispute filed for the relapse is
+            /// linked).
             func recordFollowUp(
                 _ request: MediationV1.RecordFollowUpRequest,
                 context: ServerContext
@@ -2606,7 +2616,8 @@ extension MediationV1 {
                 try await client.unary(Mediation.recordFailure, request, options: options)
             }
 
-            /// Schedules one more follow-up visit of a dispute with an agreement.
+            /// Schedules one more follow-up visit of a dispute with an agreement (in agreed, review or
+            /// follow-up).
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
             public func scheduleFollowUp(
@@ -2616,8 +2627,9 @@ extension MediationV1 {
                 try await client.unary(Mediation.scheduleFollowUp, request, options: options)
             }
 
-            /// Records a follow-up visit: stable, or relapsed (then the dispute is reopened, or a new
-            /// dispute filed for the relapse is linked).
+            /// Records a follow-up visit of a dispute in agreed, review or follow-up: stable, or relapsed
+            /// (then the dispute is reopened at intervention, or a new dispute filed for the relapse is
+            /// linked).
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
             public func recordFollowUp(

@@ -665,7 +665,7 @@ struct  Fengqiao__Mediation__V1__FollowUp
    */
   int64_t new_dispute_id;
   /*
-   * Set when a visit is no longer needed: the dispute was reopened or closed before it.
+   * Set when a visit is no longer needed: a relapse reopened the dispute before it.
    */
   protobuf_c_boolean cancelled;
 };
@@ -731,10 +731,14 @@ struct  Fengqiao__Mediation__V1__Dispute
    */
   Fengqiao__Mediation__V1__Grade *grade;
   Fengqiao__Mediation__V1__DisputeStage stage;
+  /*
+   * When the dispute entered its stage; for screening, when it was reported.
+   */
   int64_t stage_entered_at_ms;
   /*
-   * When the stage's time limit runs out (docs/MEDIATION.md, "Stage time limits"); for follow-up,
-   * the end of the earliest pending visit's day; 0 when there is none.
+   * When the dispute falls due: the earlier of its stage's time limit running out
+   * (docs/MEDIATION.md, "Stage time limits") and the end of its earliest pending follow-up visit's
+   * day; 0 when neither applies.
    */
   int64_t due_at_ms;
   /*
@@ -1097,7 +1101,9 @@ struct  Fengqiao__Mediation__V1__EscalateDisputeRequest
    */
   int64_t expected_version;
   /*
-   * A level above the current one (levels may be skipped).
+   * A level above the current one (levels may be skipped): a workstation, the mediation centre or
+   * multi-department joint mediation while the dispute is in screening, intervention or joint
+   * mediation; litigation or another channel once mediation failed (after RecordFailure).
    */
   Fengqiao__Mediation__V1__HandlingLevel to_level;
   /*
@@ -1264,7 +1270,8 @@ struct  Fengqiao__Mediation__V1__OverdueDispute
   ProtobufCMessage base;
   Fengqiao__Mediation__V1__Dispute *dispute;
   /*
-   * The stage's time limit for the dispute's level, in hours; 0 for a follow-up visit past its day.
+   * The stage's time limit for the dispute's level, in hours, when that is what fell due; 0 when a
+   * follow-up visit past its day did.
    */
   int32_t limit_hours;
   /*
