@@ -47,6 +47,9 @@ let package = Package(
         // MARK: Domain
         .target(name: "FengqiaoDomain"),
         .testTarget(name: "FengqiaoDomainTests", dependencies: ["FengqiaoDomain"]),
+        // Mediation's rules, pure: stage moves, grading, tier fit, escalation, time limits, follow-ups.
+        .target(name: "MediationDomain", dependencies: ["FengqiaoDomain"]),
+        .testTarget(name: "MediationDomainTests", dependencies: ["MediationDomain", "FengqiaoDomain"]),
 
         // MARK: Security
         // Personal data at rest (sealing, lookup hashes, masking) and credential secrets.
