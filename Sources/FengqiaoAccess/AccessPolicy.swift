@@ -212,7 +212,7 @@ public struct AccessPolicy: Sendable {
                         }
                     }
                 }
-                return (narrowed ? request.serializedBytes() : payload, targets())
+                return (narrowed ? try request.serializedBytes() : payload, targets())
             }
         }
         var handler = false

@@ -49,7 +49,8 @@ public final class RPCClient: Sendable {
     /// Makes a unary call.
     ///
     /// - Throws: ``RPCError`` with the server's status, `deadlineExceeded` at the deadline,
-    ///   `cancelled` when the task is cancelled, `unavailable` when no replica answers.
+    ///   `cancelled` when the task is cancelled, `unavailable` when no replica answers; or
+    ///   ``ProtobufEncodingError``, without sending, when a string in the request holds U+0000.
     public func unary<Request, Response>(
         _ method: ProtobufMethod<Request, Response>,
         _ request: Request,
