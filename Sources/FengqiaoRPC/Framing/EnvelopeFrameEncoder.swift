@@ -12,7 +12,7 @@ public struct EnvelopeFrameEncoder: MessageToByteEncoder {
     /// Appends `envelope` as one frame to `out`.
     ///
     /// - Throws: ``ProtobufEncodingError`` when a string of the envelope holds U+0000. The channel
-    ///   then fails this write and every later one.
+    ///   then fails this write and every later one, so senders check envelopes before writing them.
     public func encode(data envelope: RPCV1.Envelope, out: inout ByteBuffer) throws {
         try out.writeEnvelopeFrame(envelope)
     }

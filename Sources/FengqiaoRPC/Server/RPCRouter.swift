@@ -76,7 +76,7 @@ public struct RPCRouter: Sendable {
         do {
             return try Message(serializedBytes: payload)
         } catch {
-            throw RPCError(.invalidArgument, "request payload does not decode as \(Message.protoMessageName)")
+            throw RPCError.undecodableRequest(Message.self, error)
         }
     }
 }

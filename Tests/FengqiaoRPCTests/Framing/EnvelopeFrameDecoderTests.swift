@@ -120,6 +120,18 @@ struct EnvelopeFrameDecoderTests {
         _ = try? channel.finish()
     }
 
+    @Test("an envelope whose metadata holds U+0000 is a malformed envelope")
+    func metadataWithNUL() throws {
+        let channel = try Self.channel()
+        // kind REQUEST (08 01); metadata, field 4 LEN (22), one entry of 6 bytes: key "k" (0A 01 6B),
+        // value U+0000 (12 01 00). 10 bytes in all.
+        let envelope: [UInt8] = [0x08, 0x01, 0x22, 0x06, 0x0A, 0x01, 0x6B, 0x12, 0x01, 0x00]
+        #expect(throws: FrameError(code: .malformedEnvelope)) {
+            try channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 10] + envelope))
+        }
+        _ = try? channel.finish()
+    }
+
     @Test("seeded random input never crashes or hangs the decoder", arguments: [1, 2, 3, 42, 2026])
     func randomInput(seed: UInt64) {
         var random = SeededRandom(seed: seed)
