@@ -77,9 +77,12 @@ extension RegistryRPCTests {
                     return try await registry.listChatGroups(.init(unitID: village.id, page: .init(pageSize: 500))).chatGroups.first { $0.id == created.id }?.name ?? ""
                 }),
             ]
+            // Fields shorter than the SQL-looking samples get each sample's first characters, which
+            // still look like SQL ("Robert'); DROP TABLE"); a longer text is refused for its length.
+            let maxLength = ["door": 20]
             var n = 0
             for (field, store) in fields {
-                for text in Self.sqlLike {
+                for text in Self.sqlLike.map({ String($0.prefix(maxLength[field] ?? .max)) }) {
                     n += 1
                     #expect(try await store(text, n) == text, "\(field) #\(n)")
                 }
