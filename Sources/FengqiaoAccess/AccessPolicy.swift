@@ -176,7 +176,7 @@ public struct AccessPolicy: Sendable {
                 do {
                     request = try Request(serializedBytes: payload)
                 } catch {
-                    throw RPCError(.invalidArgument, "request payload does not decode as \(Request.protoMessageName)")
+                    throw RPCError.undecodableRequest(Request.self, error)
                 }
                 func targets() -> [String] {
                     references.flatMap { reference in reference.keys(request).map { "\(reference.kind.auditName):\($0.auditText)" } }
@@ -212,7 +212,7 @@ public struct AccessPolicy: Sendable {
                         }
                     }
                 }
-                return (narrowed ? request.serializedBytes() : payload, targets())
+                return (narrowed ? try request.serializedBytes() : payload, targets())
             }
         }
         var handler = false

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// Memory for the protobuf-c structs of one message being encoded, freed all at once.
 ///
 /// Generated code builds a message's C struct tree here (the structs, strings, byte buffers and
@@ -13,6 +19,8 @@ public final class ProtobufArena {
     private var blocks: [UnsafeMutableRawPointer] = []
     private var next: UnsafeMutableRawPointer?
     private var remaining = 0
+    /// The copied strings that hold U+0000, which libprotobuf-c's pack would cut at the first NUL.
+    private(set) var stringsWithNUL: [UnsafeMutablePointer<CChar>] = []
 
     /// Creates an empty arena.
     public init() {}
@@ -50,14 +58,18 @@ public final class ProtobufArena {
 
     /// Copies `string` as a NUL-terminated UTF-8 C string.
     ///
-    /// protobuf-c represents strings as C strings, so a string containing U+0000 ends there on the
-    /// wire. The empty string is a valid pointer too, as protobuf-c requires in repeated fields.
+    /// protobuf-c represents strings as C strings, which end at their first NUL, so a string
+    /// containing U+0000 is noted in ``stringsWithNUL`` and the message that holds it is not
+    /// encoded. The empty string is a valid pointer too, as protobuf-c requires in repeated fields.
     public func string(_ string: String) -> UnsafeMutablePointer<CChar>? {
         var string = string
         return string.withUTF8 { utf8 in
             let pointer = allocate(byteCount: utf8.count + 1).bindMemory(to: CChar.self, capacity: utf8.count + 1)
             if let base = utf8.baseAddress {
                 UnsafeMutableRawPointer(pointer).copyMemory(from: base, byteCount: utf8.count)
+                if memchr(base, 0, utf8.count) != nil {
+                    stringsWithNUL.append(pointer)
+                }
             }
             pointer[utf8.count] = 0
             return pointer

@@ -10,13 +10,18 @@ public struct ProtobufDecodingError: Error, Sendable, Hashable, CustomStringConv
         case malformed
         /// A `string` field holds bytes that are not valid UTF-8.
         case invalidUTF8
+        /// A `string` field holds U+0000. libprotobuf-c's unpack gives strings as C strings, which
+        /// end at their first NUL, so the text after it would be lost; the message is refused instead.
+        case nulInString
     }
 
     /// What went wrong.
     public var code: Code
-    /// The full proto name of the message being decoded (for `invalidUTF8`, the innermost one).
+    /// The full proto name of the message being decoded.
     public var messageName: String
-    /// The proto name of the field at fault, when known.
+    /// The path of the field at fault in that message, when known: proto field names joined by
+    /// dots, list positions in brackets (`rows[1].name`), as `fengqiao.rpc.v1.FieldViolation`
+    /// names request fields.
     public var field: String?
 
     /// Creates an error.
@@ -32,6 +37,8 @@ public struct ProtobufDecodingError: Error, Sendable, Hashable, CustomStringConv
             "malformed protobuf encoding of \(messageName)"
         case .invalidUTF8:
             "field \(field ?? "?") of \(messageName) is not valid UTF-8"
+        case .nulInString:
+            "field \(field ?? "?") of \(messageName) contains U+0000"
         }
     }
 }

@@ -7,7 +7,7 @@ internal import CProtobufC
 ///
 /// ```swift
 /// let request = HealthV1.CheckRequest(service: "fengqiao.registry.v1.Registry")
-/// let bytes = request.serializedBytes()
+/// let bytes = try request.serializedBytes()
 /// let decoded = try HealthV1.CheckRequest(serializedBytes: bytes)
 /// ```
 ///
@@ -42,22 +42,31 @@ public protocol ProtobufMessage: Sendable, Hashable {
 
 extension ProtobufMessage {
     /// Encodes the message in the protobuf wire format.
-    public func serializedBytes() -> [UInt8] {
-        withSerializedSize { size, write in
-            [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-                write(UnsafeMutableRawBufferPointer(buffer))
-                initialized = size
+    ///
+    /// - Throws: ``ProtobufEncodingError`` (`nulInString`) when a string holds U+0000, which
+    ///   libprotobuf-c cannot encode without cutting it short.
+    public func serializedBytes() throws(ProtobufEncodingError) -> [UInt8] {
+        let arena = ProtobufArena()
+        let packing = try _protobufPrepare(in: arena)
+        return withExtendedLifetime(arena) {
+            [UInt8](unsafeUninitializedCapacity: packing.size) { buffer, initialized in
+                packing.write(into: UnsafeMutableRawBufferPointer(buffer))
+                initialized = packing.size
             }
         }
     }
 
     /// Appends the message's encoding to `bytes`.
-    public func serialize(appendingTo bytes: inout [UInt8]) {
-        withSerializedSize { size, write in
+    ///
+    /// - Throws: ``ProtobufEncodingError`` as ``serializedBytes()``; `bytes` is then unchanged.
+    public func serialize(appendingTo bytes: inout [UInt8]) throws(ProtobufEncodingError) {
+        let arena = ProtobufArena()
+        let packing = try _protobufPrepare(in: arena)
+        withExtendedLifetime(arena) {
             let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: size))
+            bytes.append(contentsOf: repeatElement(0, count: packing.size))
             bytes.withUnsafeMutableBytes { all in
-                write(UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + size)]))
+                packing.write(into: UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + packing.size)]))
             }
         }
     }
@@ -69,27 +78,37 @@ extension ProtobufMessage {
     /// prefix and the message into one buffer without an intermediate array:
     ///
     /// ```swift
-    /// envelope.withSerializedSize { size, write in
+    /// try envelope.withSerializedSize { size, write in
     ///     buffer.writeInteger(UInt32(size))
     ///     buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { write($0); return size }
     /// }
     /// ```
     ///
     /// The message is converted to protobuf-c's structs once, whether `write` is called or not.
+    ///
+    /// - Throws: ``ProtobufEncodingError`` as ``serializedBytes()``, before `body` is called; or
+    ///   what `body` throws.
     public func withSerializedSize<Result>(
         _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> Result
-    ) rethrows -> Result {
+    ) throws -> Result {
         let arena = ProtobufArena()
-        let message = _protobufMake(in: arena).assumingMemoryBound(to: ProtobufCMessage.self)
-        let size = protobuf_c_message_get_packed_size(message)
+        let packing = try _protobufPrepare(in: arena)
         return try withExtendedLifetime(arena) {
-            try body(size) { buffer in
-                precondition(buffer.count >= size, "buffer of \(buffer.count) bytes for a message of \(size)")
-                guard size > 0, let base = buffer.baseAddress else { return }
-                let written = protobuf_c_message_pack(message, base.assumingMemoryBound(to: UInt8.self))
-                assert(written == size, "protobuf-c packed \(written) bytes, expected \(size)")
-            }
+            try body(packing.size) { packing.write(into: $0) }
         }
+    }
+
+    /// Builds the message's protobuf-c structs in `arena`, ready to pack while the arena lives.
+    ///
+    /// - Throws: ``ProtobufEncodingError`` (`nulInString`) naming the first string, in field
+    ///   order, that holds U+0000.
+    private func _protobufPrepare(in arena: ProtobufArena) throws(ProtobufEncodingError) -> ProtobufPacking {
+        let message = _protobufMake(in: arena).assumingMemoryBound(to: ProtobufCMessage.self)
+        guard arena.stringsWithNUL.isEmpty else {
+            let path = ProtobufStructScan.firstString(among: arena.stringsWithNUL, in: message)
+            throw ProtobufEncodingError(code: .nulInString, messageName: Self.protoMessageName, field: path?.description)
+        }
+        return ProtobufPacking(message: message, size: protobuf_c_message_get_packed_size(message))
     }
 
     /// Decodes a message from its protobuf encoding.
@@ -98,7 +117,8 @@ extension ProtobufMessage {
     /// the enum's `unrecognized` case.
     ///
     /// - Throws: ``ProtobufDecodingError`` with code `malformed` when the bytes are not a valid
-    ///   encoding of the message, or `invalidUTF8` when a string field is not valid UTF-8.
+    ///   encoding of the message, `invalidUTF8` when a string field is not valid UTF-8, or
+    ///   `nulInString` when one holds U+0000; the last two name the field by its path.
     public init(serializedBytes bytes: some Collection<UInt8>) throws {
         if let decoded = try bytes.withContiguousStorageIfAvailable({
             try Self(serializedBytes: UnsafeRawBufferPointer($0))
@@ -113,13 +133,13 @@ extension ProtobufMessage {
     ///
     /// - Throws: ``ProtobufDecodingError``, as ``init(serializedBytes:)-(some Collection<UInt8>)``.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
-        guard let descriptor = Self._protobufDescriptor else {
+        guard let descriptor = Self._protobufDescriptor?.assumingMemoryBound(to: ProtobufCMessageDescriptor.self) else {
             throw ProtobufDecodingError(code: .malformed, messageName: Self.protoMessageName)
         }
         var empty: UInt8 = 0
         let unpacked = withUnsafePointer(to: &empty) { emptyPointer in
             protobuf_c_message_unpack(
-                descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self),
+                descriptor,
                 nil,
                 bytes.count,
                 bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? emptyPointer
@@ -129,6 +149,42 @@ extension ProtobufMessage {
             throw ProtobufDecodingError(code: .malformed, messageName: Self.protoMessageName)
         }
         defer { protobuf_c_message_free_unpacked(unpacked, nil) }
-        try self.init(_protobufUnpacked: UnsafeRawPointer(unpacked))
+        // Unpack cut every string at its first NUL; refuse rather than read the shortened text.
+        if let path = try Self.firstString(with: .nul, in: bytes, of: descriptor) {
+            throw ProtobufDecodingError(code: .nulInString, messageName: Self.protoMessageName, field: path.description)
+        }
+        do {
+            try self.init(_protobufUnpacked: UnsafeRawPointer(unpacked))
+        } catch let error as ProtobufDecodingError where error.code == .invalidUTF8 {
+            // The generated code knows only the innermost field; name the whole path.
+            guard let path = try Self.firstString(with: .invalidUTF8, in: bytes, of: descriptor) else { throw error }
+            throw ProtobufDecodingError(code: .invalidUTF8, messageName: Self.protoMessageName, field: path.description)
+        }
+    }
+
+    private static func firstString(
+        with fault: ProtobufWireScan.Fault,
+        in bytes: UnsafeRawBufferPointer,
+        of descriptor: UnsafePointer<ProtobufCMessageDescriptor>
+    ) throws(ProtobufDecodingError) -> ProtobufFieldPath? {
+        do {
+            return try ProtobufWireScan.firstString(with: fault, in: bytes, of: descriptor)
+        } catch {
+            throw ProtobufDecodingError(code: .malformed, messageName: protoMessageName)
+        }
+    }
+}
+
+/// A message's protobuf-c structs, built in an arena that outlives it, and their packed size.
+private struct ProtobufPacking {
+    let message: UnsafeMutablePointer<ProtobufCMessage>
+    let size: Int
+
+    /// Packs the message into the start of `buffer`, which holds at least ``size`` bytes.
+    func write(into buffer: UnsafeMutableRawBufferPointer) {
+        precondition(buffer.count >= size, "buffer of \(buffer.count) bytes for a message of \(size)")
+        guard size > 0, let base = buffer.baseAddress else { return }
+        let written = protobuf_c_message_pack(message, base.assumingMemoryBound(to: UInt8.self))
+        assert(written == size, "protobuf-c packed \(written) bytes, expected \(size)")
     }
 }

@@ -1,4 +1,4 @@
-// Round-trips every generated message many times, including the decoding failure paths, so that
+// Round-trips every generated message many times, including the failure paths, so that
 // scripts/leakcheck-codec can run it under valgrind and fail on any definite leak in the codec
 // (the protobuf-c structs built for pack, the ones unpack allocates, and the arena).
 
@@ -24,14 +24,14 @@ let allFields = TestingV1.AllFields(
 let envelope = RPCV1.Envelope(
     kind: .response, callID: 7, method: "/fengqiao.testing.v1.Echo/Echo",
     metadata: ["request-id": "r-1", "authorization": "Bearer x"], timeoutMs: 1_000,
-    payload: allFields.serializedBytes(),
+    payload: try allFields.serializedBytes(),
     status: .init(code: .invalidArgument, message: "bad", fieldViolations: [.init(field: "a.b", description: "no")]),
     goAway: .init(reason: .shuttingDown, lastCallID: 6, message: "bye")
 )
 
 func roundTrip<Message: ProtobufMessage>(_ message: Message) {
     do {
-        let decoded = try Message(serializedBytes: message.serializedBytes())
+        let decoded = try Message(serializedBytes: try message.serializedBytes())
         precondition(decoded == message, "\(Message.protoMessageName) did not round-trip")
     } catch {
         preconditionFailure("\(Message.protoMessageName): \(error)")
@@ -41,6 +41,14 @@ func roundTrip<Message: ProtobufMessage>(_ message: Message) {
 func expectFailure<Message: ProtobufMessage>(_ type: Message.Type, _ bytes: [UInt8]) {
     precondition((try? Message(serializedBytes: bytes)) == nil, "\(bytes) decoded as \(Message.protoMessageName)")
 }
+
+func expectEncodingFailure<Message: ProtobufMessage>(_ message: Message) {
+    precondition((try? message.serializedBytes()) == nil, "\(Message.protoMessageName) with U+0000 encoded")
+}
+
+// AllFields.nested_values (field 29) twice, the second's name (field 1) holding 空 U+0000 字.
+let nulInRepeated: [UInt8] = [0xEA, 0x01, 0x03, 0x0A, 0x01, 0x61, 0xEA, 0x01, 0x09, 0x0A, 0x07, 0xE7, 0xA9, 0xBA, 0x00, 0xE5, 0xAD, 0x97]
+let withNUL = TestingV1.AllFields(nestedValues: [nested, .init(name: "空\u{0}字", leaf: leaf)], labels: ["k": "v\u{0}"])
 
 var generator = SystemRandomNumberGenerator()
 for _ in 0..<iterations {
@@ -64,9 +72,14 @@ for _ in 0..<iterations {
     roundTrip(TestingV1.SleepResponse(sleptMs: 5))
     // Failure paths: a truncated nested message (unpack fails midway), and a string that unpacks
     // but is not UTF-8 (the Swift side throws after unpack).
-    expectFailure(TestingV1.AllFields.self, Array(allFields.serializedBytes().dropLast(3)))
+    expectFailure(TestingV1.AllFields.self, Array(try allFields.serializedBytes().dropLast(3)))
     expectFailure(TestingV1.Leaf.self, [0x0A, 0x02, 0xC3, 0x28])
+    // A string holding U+0000: refused after unpack on decoding, after the structs are built in
+    // the arena on encoding.
+    expectFailure(TestingV1.AllFields.self, nulInRepeated)
+    expectEncodingFailure(withNUL)
     let garbage = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
     _ = try? RPCV1.Envelope(serializedBytes: garbage)
+    _ = try? TestingV1.AllFields(serializedBytes: garbage)
 }
 print("fengqiao-codec-leakcheck: \(iterations) iterations")

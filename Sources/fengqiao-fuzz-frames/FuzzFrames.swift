@@ -22,8 +22,13 @@ func decodeAll(_ bytes: UnsafeRawBufferPointer) {
         do {
             while let envelope = try decoder.decodeEnvelope(from: &buffer) {
                 _ = try? RPCV1.Status(serializedBytes: envelope.payload)
+                // Whatever decodes encodes again: a decoded string never holds U+0000.
                 var reencoded = ByteBuffer()
-                reencoded.writeEnvelopeFrame(envelope)
+                do {
+                    try reencoded.writeEnvelopeFrame(envelope)
+                } catch {
+                    preconditionFailure("a decoded envelope does not encode: \(error)")
+                }
             }
         } catch {
             return

@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func everyTruncationThrowsOrDecodes() throws {
-        let bytes = Samples.allFields.serializedBytes()
+        let bytes = try Samples.allFields.serializedBytes()
         var failures = 0
         for length in 0..<bytes.count {
             do {
@@ -72,7 +72,7 @@ import Testing
     /// Random mutations of a valid encoding reach deeper into nested messages than random bytes.
     @Test func seededMutationsNeverCrash() throws {
         var random = SeededRandom(seed: 42)
-        let valid = Samples.envelope.serializedBytes()
+        let valid = try Samples.envelope.serializedBytes()
         for _ in 0..<2_000 {
             var bytes = valid
             for _ in 0..<Int.random(in: 1...4, using: &random) {

@@ -9,8 +9,8 @@ import Testing
     }
 
     @Test func defaultMessagesEncodeToNothing() throws {
-        #expect(TestingV1.AllFields().serializedBytes().isEmpty)
-        #expect(RPCV1.Envelope().serializedBytes().isEmpty)
+        #expect(try TestingV1.AllFields().serializedBytes().isEmpty)
+        #expect(try RPCV1.Envelope().serializedBytes().isEmpty)
         #expect(try TestingV1.AllFields(serializedBytes: []) == TestingV1.AllFields())
         #expect(try HealthV1.ListServicesRequest(serializedBytes: [UInt8]()) == HealthV1.ListServicesRequest())
     }
@@ -28,7 +28,7 @@ import Testing
         // 30 CJK characters and full-width marks of 3 bytes each in UTF-8, and one space: 91 bytes,
         // preceded by the tag and a one-byte length (91 < 128).
         #expect(text.utf8.count == 91)
-        #expect(message.serializedBytes().count == 1 + 1 + 91)
+        #expect(try message.serializedBytes().count == 1 + 1 + 91)
     }
 
     @Test(arguments: [Int64.min, -1, 0, 1, Int64.max])
@@ -92,13 +92,8 @@ import Testing
         #expect(try roundTrip(TestingV1.AllFields(int32Value: 0)) == TestingV1.AllFields())
     }
 
-    @Test func stringsEndAtTheFirstNul() throws {
-        // protobuf-c keeps strings as C strings; the documented result is truncation.
-        #expect(try roundTrip(TestingV1.Leaf(label: "a\u{0}b")).label == "a")
-    }
-
     @Test func decodesFromAnyCollectionOfBytes() throws {
-        let bytes = Samples.envelope.serializedBytes()
+        let bytes = try Samples.envelope.serializedBytes()
         #expect(try RPCV1.Envelope(serializedBytes: bytes[...]) == Samples.envelope)
         #expect(try RPCV1.Envelope(serializedBytes: AnySequence(bytes).map { $0 }) == Samples.envelope)
         let decoded = try bytes.withUnsafeBytes { try RPCV1.Envelope(serializedBytes: $0) }

@@ -1,4 +1,5 @@
 import FengqiaoMessages
+import FengqiaoProtobuf
 import FengqiaoRPC
 
 /// Messages with every field set, shared by the tests.
@@ -30,7 +31,7 @@ enum Samples {
         method: "/fengqiao.registry.v1.Registry/CreateUnit",
         metadata: ["request-id": "4f1c", "authorization": "Bearer t0k3n", "idempotency-key": "k-1"],
         timeoutMs: 30_000,
-        payload: allFields.serializedBytes(),
+        payload: encoded(allFields),
         status: RPCV1.Status(
             code: .invalidArgument,
             message: "unit name must not be empty",
@@ -38,4 +39,13 @@ enum Samples {
         ),
         goAway: RPCV1.GoAway(reason: .shuttingDown, lastCallID: 41, message: "restarting")
     )
+
+    /// `message`'s encoding; the samples hold no U+0000, so encoding them cannot fail.
+    static func encoded(_ message: some ProtobufMessage) -> [UInt8] {
+        do {
+            return try message.serializedBytes()
+        } catch {
+            preconditionFailure("a sample does not encode: \(error)")
+        }
+    }
 }

@@ -11,7 +11,7 @@ import Testing
         // field 1, LEN: (1 << 3) | 2 = 0x0A; length 3; "abc" = 61 62 63
         let expected: [UInt8] = [0x0A, 0x03, 0x61, 0x62, 0x63]
         let message = HealthV1.CheckRequest(service: "abc")
-        #expect(message.serializedBytes() == expected)
+        #expect(try message.serializedBytes() == expected)
         #expect(try HealthV1.CheckRequest(serializedBytes: expected) == message)
     }
 
@@ -21,7 +21,7 @@ import Testing
         // field 2, VARINT: (2 << 3) | 0 = 0x10; true = 0x01
         let expected: [UInt8] = [0x0A, 0x03, 0xE6, 0x9E, 0xAB, 0x10, 0x01]
         let message = TestingV1.Leaf(label: "枫", flag: true)
-        #expect(message.serializedBytes() == expected)
+        #expect(try message.serializedBytes() == expected)
         #expect(try TestingV1.Leaf(serializedBytes: expected) == message)
     }
 
@@ -32,7 +32,7 @@ import Testing
         // timeout_ms, field 5 VARINT: 0x28; 1000 = 0b111_1101000 -> 0xE8 (1101000 | 0x80), 0x07
         let expected: [UInt8] = [0x08, 0x01, 0x10, 0xAC, 0x02, 0x1A, 0x04, 0x2F, 0x61, 0x2F, 0x42, 0x28, 0xE8, 0x07]
         let message = RPCV1.Envelope(kind: .request, callID: 300, method: "/a/B", timeoutMs: 1000)
-        #expect(message.serializedBytes() == expected)
+        #expect(try message.serializedBytes() == expected)
         #expect(try RPCV1.Envelope(serializedBytes: expected) == message)
     }
 
@@ -47,7 +47,7 @@ import Testing
             + [0x28, 0x01, 0x30, 0x03, 0x3D, 0x01, 0x00, 0x00, 0x00]
             + [0x69, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0x3F]
         let message = TestingV1.AllFields(int32Value: -1, sint32Value: -1, sint64Value: -2, fixed32Value: 1, doubleValue: 1)
-        #expect(message.serializedBytes() == expected)
+        #expect(try message.serializedBytes() == expected)
         #expect(try TestingV1.AllFields(serializedBytes: expected) == message)
     }
 
@@ -57,7 +57,7 @@ import Testing
         //   key, field 1 LEN: 0A 01 61 ("a"); value, field 2 VARINT: 10 01
         let expected: [UInt8] = [0x9A, 0x01, 0x04, 0x01, 0x02, 0xAC, 0x02, 0xF2, 0x01, 0x05, 0x0A, 0x01, 0x61, 0x10, 0x01]
         let message = TestingV1.AllFields(int32Values: [1, 2, 300], counts: ["a": 1])
-        #expect(message.serializedBytes() == expected)
+        #expect(try message.serializedBytes() == expected)
         #expect(try TestingV1.AllFields(serializedBytes: expected) == message)
     }
 
@@ -65,9 +65,9 @@ import Testing
         // optional_int32, field 33 LEN: (33 << 3) | 2 = 266 -> 0x8A, 0x02; the Int32Value holding 0
         // has no bytes (proto3 omits a zero), so its length is 0. Absent, the field is not written.
         let present = TestingV1.AllFields(optionalInt32: 0)
-        #expect(present.serializedBytes() == [0x8A, 0x02, 0x00])
+        #expect(try present.serializedBytes() == [0x8A, 0x02, 0x00])
         #expect(try TestingV1.AllFields(serializedBytes: [0x8A, 0x02, 0x00]).optionalInt32 == 0)
-        #expect(TestingV1.AllFields().serializedBytes() == [])
+        #expect(try TestingV1.AllFields().serializedBytes() == [])
         #expect(try TestingV1.AllFields(serializedBytes: []).optionalInt32 == nil)
     }
 
@@ -79,7 +79,7 @@ import Testing
         let envelope = try RPCV1.Envelope(serializedBytes: bytes)
         #expect(envelope == RPCV1.Envelope(kind: .unrecognized(99), callID: 7))
         // Unknown fields are dropped; the unknown enum number survives re-encoding.
-        #expect(envelope.serializedBytes() == [0x08, 0x63, 0x10, 0x07])
+        #expect(try envelope.serializedBytes() == [0x08, 0x63, 0x10, 0x07])
     }
 
     @Test func unpackedRepeatedIsAcceptedToo() throws {
@@ -89,12 +89,12 @@ import Testing
         #expect(try TestingV1.AllFields(serializedBytes: bytes).int64Values == [1, 2])
     }
 
-    @Test func appendingAndPresizedSerializationMatch() {
-        let expected = Samples.envelope.serializedBytes()
+    @Test func appendingAndPresizedSerializationMatch() throws {
+        let expected = try Samples.envelope.serializedBytes()
         var appended: [UInt8] = [0xAA]
-        Samples.envelope.serialize(appendingTo: &appended)
+        try Samples.envelope.serialize(appendingTo: &appended)
         #expect(appended == [0xAA] + expected)
-        let framed: [UInt8] = Samples.envelope.withSerializedSize { size, write in
+        let framed: [UInt8] = try Samples.envelope.withSerializedSize { size, write in
             var frame = [UInt8](repeating: 0, count: 4 + size)
             frame[0...3] = [UInt8(size >> 24 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF)]
             frame.withUnsafeMutableBytes { write(UnsafeMutableRawBufferPointer(rebasing: $0[4...])) }

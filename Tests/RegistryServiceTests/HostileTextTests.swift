@@ -100,4 +100,43 @@ extension RegistryRPCTests {
             #expect(try await registry.getPerson(.init(id: officer.id)).name == "李国钢")
         }
     }
+
+    /// U+0000 sent past the Swift client's own refusal, as a client in another language may send
+    /// it: the server refuses the call naming the field, and stores nothing, not the text before it.
+    @Test func nulSentPastTheClientIsRefusedNamingTheField() async throws {
+        try await withRegistry(clientInterceptors: [NULInjector()]) { registry in
+            let bureau = try await registry.createUnit(.init(code: "QS", name: "青山县公安局", kind: .bureau))
+            for (field, call) in [
+                ("name", { _ = try await registry.createUnit(.init(code: "K1", name: NULInjector.marked, kind: .station, parentID: bureau.id)) }),
+                // UpdateUnitRequest.name is a google.protobuf.StringValue, named as the field.
+                ("name", { _ = try await registry.updateUnit(.init(id: bureau.id, name: NULInjector.marked, reason: "更正")) }),
+                ("reason", { _ = try await registry.updateUnit(.init(id: bureau.id, name: "青山县", reason: NULInjector.marked)) }),
+            ] as [(String, () async throws -> Void)] {
+                let refused = try await rpcError(call)
+                #expect(refused.code == .invalidArgument, "\(field)")
+                #expect(refused.fieldViolations == [RPCV1.FieldViolation(field: field, description: "must not contain U+0000")])
+            }
+            #expect(try await registry.listUnits(.init(page: .init(pageSize: 500))).units.map(\.name) == ["青山县公安局"])
+            #expect(try await registry.getUnitHistory(.init(id: bureau.id)).changes.allSatisfy { $0.reason != "空" })
+        }
+    }
+}
+
+/// Turns 空 U+0001 字 in a request's payload into 空 U+0000 字 (E7 A9 BA 00 E5 AD 97): the same
+/// length, so the encoding stays valid, with the NUL the Swift client itself would refuse to send.
+struct NULInjector: ClientInterceptor {
+    static let marked = "空\u{1}字"
+
+    func intercept(request: ClientRequest, next: Next) async throws -> [UInt8] {
+        let pattern = Array(Self.marked.utf8)
+        var request = request
+        var index = 0
+        while index + pattern.count <= request.payload.count {
+            if Array(request.payload[index..<(index + pattern.count)]) == pattern {
+                request.payload[index + 3] = 0
+            }
+            index += 1
+        }
+        return try await next(request)
+    }
 }

@@ -8,7 +8,10 @@ import Testing
 
 /// The registry served over real TCP on loopback, called through the generated client.
 @Suite struct RegistryRPCTests {
-    func withRegistry(_ body: (RegistryV1.Registry.Client) async throws -> Void) async throws {
+    func withRegistry(
+        clientInterceptors: [any ClientInterceptor] = [],
+        _ body: (RegistryV1.Registry.Client) async throws -> Void
+    ) async throws {
         try await withMigratedRegistry(maximumConnections: 4) { pool in
         let server = RPCServer(
             configuration: RPCServerConfiguration(host: "127.0.0.1", port: 0),
@@ -17,7 +20,9 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             let port = try await server.listeningPort()
-            let client = RPCClient(configuration: RPCClientConfiguration(addresses: [RPCAddress(host: "127.0.0.1", port: port)]))
+            let client = RPCClient(
+                configuration: RPCClientConfiguration(addresses: [RPCAddress(host: "127.0.0.1", port: port)]),
+                interceptors: clientInterceptors)
             do {
                 try await body(RegistryV1.Registry.Client(client))
             } catch {

@@ -86,6 +86,13 @@ def main():
     assert status.code == status_pb2.CODE_NOT_FOUND and status.message == "no such unit", status
     print("Echo failing with NOT_FOUND: ok")
 
+    # Python strings may hold U+0000; the server refuses it rather than read the text up to it.
+    _, status, _ = client.unary("/fengqiao.testing.v1.Echo/Echo", echo_pb2.EchoRequest(text="空\0字"),
+                                echo_pb2.EchoResponse)
+    assert status.code == status_pb2.CODE_INVALID_ARGUMENT, status
+    assert [(v.field, v.description) for v in status.field_violations] == [("text", "must not contain U+0000")], status
+    print("a string holding U+0000 is INVALID_ARGUMENT naming the field: ok")
+
     _, status, _ = client.unary("/fengqiao.testing.v1.Echo/Nope", echo_pb2.EchoRequest(), echo_pb2.EchoResponse)
     assert status.code == status_pb2.CODE_UNIMPLEMENTED, status
     print("unknown method is UNIMPLEMENTED: ok")

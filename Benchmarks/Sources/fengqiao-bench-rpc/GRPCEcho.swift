@@ -11,7 +11,7 @@ import GRPCNIOTransportHTTP2Posix
 /// Encodes a message with the suite's codec for grpc-swift-2.
 struct FengqiaoMessageSerializer<Message: ProtobufMessage>: MessageSerializer {
     func serialize<Bytes: GRPCContiguousBytes>(_ message: Message) throws -> Bytes {
-        message.withSerializedSize { size, write in
+        try message.withSerializedSize { size, write in
             var bytes = Bytes(repeating: 0, count: size)
             bytes.withUnsafeMutableBytes { write($0) }
             return bytes

@@ -96,7 +96,7 @@ enum Payload {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
         let text = String(decoding: (0..<textLength).map { alphabet[$0 % alphabet.count] }, as: UTF8.self)
         let request = TestingV1.EchoRequest(text: text)
-        precondition(request.serializedBytes().count == size, "no EchoRequest encodes to exactly \(size) bytes")
+        precondition((try? request.serializedBytes())?.count == size, "no EchoRequest encodes to exactly \(size) bytes")
         return request
     }
 

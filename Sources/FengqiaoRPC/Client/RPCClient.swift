@@ -56,7 +56,9 @@ public final class RPCClient: Sendable {
     /// Makes a unary call.
     ///
     /// - Throws: ``RPCError`` with the server's status, `deadlineExceeded` at the deadline,
-    ///   `cancelled` when the task is cancelled, `unavailable` when no replica answers.
+    ///   `cancelled` when the task is cancelled, `unavailable` when no replica answers, or
+    ///   `invalidArgument`, without sending, when a string in the request or the metadata holds
+    ///   U+0000 (the request's field violation names the field, as the server would).
     public func unary<Request, Response>(
         _ method: ProtobufMethod<Request, Response>,
         _ request: Request,
@@ -64,7 +66,7 @@ public final class RPCClient: Sendable {
     ) async throws -> Response {
         let deadline = options.effectiveDeadline(fallback: configuration.defaultTimeout)
         let payload = try await withRetries(options: options) {
-            try await self.intercepted(method: method.path, payload: request.serializedBytes(), options: options) {
+            try await self.intercepted(method: method.path, payload: Self.encode(request), options: options) {
                 request in
                 try await self.permits.acquire(before: deadline)
                 defer { self.permits.release() }
@@ -98,7 +100,7 @@ public final class RPCClient: Sendable {
         try await permits.acquire(before: deadline)
         do {
             let handle = try await withRetries(options: options) {
-                try await self.startCall(method: method.path, payload: request.serializedBytes(), options: options, deadline: deadline)
+                try await self.startCall(method: method.path, payload: Self.encode(request), options: options, deadline: deadline)
             }
             return RPCResponseStream(handle: handle, permits: permits)
         } catch {
@@ -109,6 +111,16 @@ public final class RPCClient: Sendable {
 
     // MARK: Internals
 
+    /// The request's encoding; a request the codec refuses is not sent, and fails as the server
+    /// would answer it.
+    private static func encode(_ request: some ProtobufMessage) throws(RPCError) -> [UInt8] {
+        do {
+            return try request.serializedBytes()
+        } catch {
+            throw RPCError.unsendableRequest(error)
+        }
+    }
+
     private func startCall(
         method: String,
         payload: [UInt8],
@@ -118,12 +130,15 @@ public final class RPCClient: Sendable {
         if let deadline, deadline <= .now {
             throw RPCError(.deadlineExceeded, "deadline exceeded before the call started")
         }
-        let connection = try await pickConnection()
         var envelope = RPCV1.Envelope()
         envelope.kind = .request
         envelope.method = method
         envelope.metadata = options.metadata
         envelope.payload = payload
+        if let field = envelope.fieldWithNUL {
+            throw RPCError(.invalidArgument, "call not sent: its \(field) contains U+0000")
+        }
+        let connection = try await pickConnection()
         return connection.start(envelope, deadline: deadline)
     }
 

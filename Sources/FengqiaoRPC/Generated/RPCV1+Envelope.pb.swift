@@ -156,7 +156,8 @@ extension RPCV1 {
         public var method: String = ""
 
         /// Key/value pairs about the call that are not part of the request message. Keys are lower-case
-        /// ASCII (`a-z`, `0-9`, `-`, `.`); values are UTF-8. Keys the receiver does not know are ignored.
+        /// ASCII (`a-z`, `0-9`, `-`, `.`); values are UTF-8 without U+0000. Keys the receiver does not
+        /// know are ignored.
         /// On REQUEST the suite reads:
         ///
         /// - `authorization`: the caller's credential, `Bearer <token>`. Every call except the health
@@ -178,7 +179,9 @@ extension RPCV1 {
 
         /// The request message (REQUEST), the response message (RESPONSE with `CODE_OK`,
         /// STREAM_MESSAGE), or the ping data (PING, PONG: at most 8 bytes), encoded as protobuf. The
-        /// message type is the one the method's service declares.
+        /// message type is the one the method's service declares. No string in it may contain U+0000: a
+        /// request holding one is answered with `CODE_INVALID_ARGUMENT`, its field violation naming the
+        /// field (`rows[2].national_id`).
         public var payload: [UInt8] = []
 
         /// On RESPONSE and END_OF_STREAM: how the call ended. Always present on those kinds.

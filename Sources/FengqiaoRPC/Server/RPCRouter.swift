@@ -56,7 +56,7 @@ public struct RPCRouter: Sendable {
         routes[method.path] = { request, context, _ in
             let message = try Self.decode(Request.self, from: request.payload)
             let response = try await handler(message, context)
-            return ServerResponse(payload: response.serializedBytes())
+            return ServerResponse(payload: try response.serializedBytes())
         }
     }
 
@@ -76,7 +76,7 @@ public struct RPCRouter: Sendable {
         do {
             return try Message(serializedBytes: payload)
         } catch {
-            throw RPCError(.invalidArgument, "request payload does not decode as \(Message.protoMessageName)")
+            throw RPCError.undecodableRequest(Message.self, error)
         }
     }
 }

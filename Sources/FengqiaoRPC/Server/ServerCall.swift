@@ -37,6 +37,12 @@ struct ServerCall {
             answer.status = rpcError.status
             answer.metadata.merge(rpcError.metadata) { _, new in new }
         }
+        if let field = answer.fieldWithNUL {
+            // The envelope cannot carry it; an answer cut short or none at all would be worse.
+            context.logger.error("answer holds U+0000, sent as INTERNAL", metadata: ["envelope.field": "\(field)"])
+            answer = end.answerEnvelope()
+            answer.status = RPCError.internalError.status
+        }
         responder.sendLast(answer, logger: context.logger)
     }
 

@@ -11,14 +11,15 @@ public struct ServerStreamWriter<Message: ProtobufMessage>: Sendable {
 
     /// Sends one message of the stream.
     ///
-    /// - Throws: `CancellationError` when the call was cancelled, or the channel's error when the
-    ///   connection is gone.
+    /// - Throws: `CancellationError` when the call was cancelled, ``ProtobufEncodingError`` when a
+    ///   string in `message` holds U+0000 (nothing is sent; thrown on, the call ends `INTERNAL`),
+    ///   or the channel's error when the connection is gone.
     public func write(_ message: Message) async throws {
         try Task.checkCancellation()
         var envelope = RPCV1.Envelope()
         envelope.kind = .streamMessage
         envelope.callID = responder.callID
-        envelope.payload = message.serializedBytes()
+        envelope.payload = try message.serializedBytes()
         try await responder.send(envelope)
     }
 }

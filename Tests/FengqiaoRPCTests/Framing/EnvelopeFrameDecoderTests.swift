@@ -18,9 +18,9 @@ struct EnvelopeFrameDecoderTests {
         )
     }
 
-    static func frame(_ envelope: RPCV1.Envelope) -> [UInt8] {
+    static func frame(_ envelope: RPCV1.Envelope) throws -> [UInt8] {
         var buffer = ByteBuffer()
-        buffer.writeEnvelopeFrame(envelope)
+        try buffer.writeEnvelopeFrame(envelope)
         return Array(buffer.readableBytesView)
     }
 
@@ -34,7 +34,7 @@ struct EnvelopeFrameDecoderTests {
 
     @Test("a frame split at every byte boundary decodes once")
     func splitAtEveryBoundary() throws {
-        let bytes = Self.frame(Self.request(7))
+        let bytes = try Self.frame(Self.request(7))
         for split in 0...bytes.count {
             let channel = try Self.channel()
             try channel.writeInbound(ByteBuffer(bytes: bytes[0..<split]))
@@ -49,7 +49,7 @@ struct EnvelopeFrameDecoderTests {
 
     @Test("a frame fed one byte at a time decodes once")
     func oneByteAtATime() throws {
-        let bytes = Self.frame(Self.request(9))
+        let bytes = try Self.frame(Self.request(9))
         let channel = try Self.channel()
         for byte in bytes {
             #expect(try channel.readInbound(as: RPCV1.Envelope.self) == nil)
@@ -62,7 +62,7 @@ struct EnvelopeFrameDecoderTests {
     @Test("many frames in one read decode in order", arguments: [1, 2, 50])
     func manyFramesInOneRead(count: Int) throws {
         let channel = try Self.channel()
-        let bytes = (1...count).flatMap { Self.frame(Self.request(UInt64($0), text: "t\($0)")) }
+        let bytes = try (1...count).flatMap { try Self.frame(Self.request(UInt64($0), text: "t\($0)")) }
         try channel.writeInbound(ByteBuffer(bytes: bytes))
         for id in 1...count {
             #expect(try channel.readInbound(as: RPCV1.Envelope.self) == Self.request(UInt64(id), text: "t\(id)"))
@@ -114,7 +114,7 @@ struct EnvelopeFrameDecoderTests {
     @Test("a frame at exactly the limit is accepted")
     func frameAtLimit() throws {
         let envelope = Self.request(1, text: String(repeating: "x", count: 100))
-        let bytes = Self.frame(envelope)
+        let bytes = try Self.frame(envelope)
         let channel = try Self.channel(maximumFrameLength: bytes.count - 4)
         try channel.writeInbound(ByteBuffer(bytes: bytes))
         #expect(try channel.readInbound(as: RPCV1.Envelope.self) == envelope)
@@ -123,7 +123,7 @@ struct EnvelopeFrameDecoderTests {
 
     @Test("a connection closing mid-frame is a truncated frame", arguments: [1, 3, 4, 10])
     func truncatedFrame(keep: Int) throws {
-        let bytes = Self.frame(Self.request(3))
+        let bytes = try Self.frame(Self.request(3))
         let channel = try Self.channel()
         try channel.writeInbound(ByteBuffer(bytes: bytes.prefix(keep)))
         #expect(throws: FrameError(code: .truncatedFrame)) {
@@ -137,6 +137,18 @@ struct EnvelopeFrameDecoderTests {
         // Field 1 (kind) with wire type 7, which does not exist.
         #expect(throws: FrameError(code: .malformedEnvelope)) {
             try channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 2, 0x0F, 0x01]))
+        }
+        _ = try? channel.finish()
+    }
+
+    @Test("an envelope whose metadata holds U+0000 is a malformed envelope")
+    func metadataWithNUL() throws {
+        let channel = try Self.channel()
+        // kind REQUEST (08 01); metadata, field 4 LEN (22), one entry of 6 bytes: key "k" (0A 01 6B),
+        // value U+0000 (12 01 00). 10 bytes in all.
+        let envelope: [UInt8] = [0x08, 0x01, 0x22, 0x06, 0x0A, 0x01, 0x6B, 0x12, 0x01, 0x00]
+        #expect(throws: FrameError(code: .malformedEnvelope)) {
+            try channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 10] + envelope))
         }
         _ = try? channel.finish()
     }

@@ -67,8 +67,8 @@ struct ConnectionTests {
         try await withEchoServer { _, server, _ in
             let port = try await server.listeningPort()
             var buffer = ByteBuffer()
-            buffer.writeEnvelopeFrame(RPCV1.Envelope(kind: .ping, callID: 77, payload: [1, 2, 3]))
-            buffer.writeEnvelopeFrame(RPCV1.Envelope(kind: .unspecified))  // a protocol error ends it
+            try buffer.writeEnvelopeFrame(RPCV1.Envelope(kind: .ping, callID: 77, payload: [1, 2, 3]))
+            try buffer.writeEnvelopeFrame(RPCV1.Envelope(kind: .unspecified))  // a protocol error ends it
             let envelopes = try await rawExchange(port: port, bytes: Array(buffer.readableBytesView))
             #expect(envelopes.first == RPCV1.Envelope(kind: .pong, callID: 77, payload: [1, 2, 3]))
             #expect(envelopes.last?.goAway?.reason == .protocolError)

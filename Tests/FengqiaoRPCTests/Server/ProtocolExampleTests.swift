@@ -22,17 +22,17 @@ struct ProtocolExampleTests {
         """
 
     @Test("the request envelope encodes to the documented bytes")
-    func requestBytes() {
+    func requestBytes() throws {
         let envelope = RPCV1.Envelope(
             kind: .request,
             callID: 1,
             method: "/fengqiao.testing.v1.Echo/Echo",
             metadata: ["request-id": "r1"],
             timeoutMs: 1000,
-            payload: TestingV1.EchoRequest(text: "hi").serializedBytes()
+            payload: try TestingV1.EchoRequest(text: "hi").serializedBytes()
         )
         var buffer = ByteBuffer()
-        buffer.writeEnvelopeFrame(envelope)
+        try buffer.writeEnvelopeFrame(envelope)
         #expect(Array(buffer.readableBytesView) == Self.bytes(Self.requestHex))
     }
 
@@ -42,14 +42,14 @@ struct ProtocolExampleTests {
             let port = try await server.listeningPort()
             // Send the request, then a GO_AWAY so the server closes once it has answered.
             var goAway = ByteBuffer()
-            goAway.writeEnvelopeFrame(RPCV1.Envelope(kind: .goAway, goAway: RPCV1.GoAway(reason: .shuttingDown)))
+            try goAway.writeEnvelopeFrame(RPCV1.Envelope(kind: .goAway, goAway: RPCV1.GoAway(reason: .shuttingDown)))
             let envelopes = try await rawExchange(
                 port: port,
                 bytes: Self.bytes(Self.requestHex) + Array(goAway.readableBytesView)
             )
             let answer = try #require(envelopes.first { $0.kind == .response })
             var buffer = ByteBuffer()
-            buffer.writeEnvelopeFrame(answer)
+            try buffer.writeEnvelopeFrame(answer)
             #expect(Array(buffer.readableBytesView) == Self.bytes(Self.responseHex))
         }
     }

@@ -39,6 +39,11 @@ struct EchoHandler: TestingV1.Echo.Handler {
             try await Task.sleep(for: .milliseconds(delay))
         }
         if request.text == "internal" { throw InternalFailure() }
+        // Requests cannot carry U+0000, so these two make the server produce it.
+        if request.text == "answer with NUL" { return TestingV1.EchoResponse(text: "空\u{0}字") }
+        if request.text == "fail with NUL" {
+            throw RPCError(.invalidArgument, "空\u{0}字", fieldViolations: [RPCV1.FieldViolation(field: "text", description: "空\u{0}字")])
+        }
         if request.failWith != .ok {
             throw RPCError(
                 request.failWith,
