@@ -47,10 +47,11 @@ public struct AccessControlInterceptor: ServerInterceptor {
             service: serviceName, method: request.method, requestID: context.requestID, peer: context.peer?.auditText ?? "", outcome: "")
         var required = false
         var admitted = false
+        let rule = policy.rules[request.method]
         do {
             let caller = try await authenticate(context)
             event.attribute(to: caller)
-            guard let rule = policy.rules[request.method] else {
+            guard let rule else {
                 throw RPCError(.permissionDenied, "\(request.method) is not open to any role")
             }
             guard rule.roles.contains(caller.role) else {
@@ -80,6 +81,10 @@ public struct AccessControlInterceptor: ServerInterceptor {
             throw error.rpcError
         } catch {
             event.outcome = context.statusCode(of: error).name
+            if event.targets.isEmpty, let rule {
+                // Refused before the records were named: name them now, for a probe is worth tracing.
+                event.targets = rule.targets(request.payload)
+            }
             if !admitted {
                 // Refused at the gate; failures past it are logged by the logging interceptor.
                 context.logger.notice("call refused", metadata: [

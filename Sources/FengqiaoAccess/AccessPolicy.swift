@@ -141,6 +141,9 @@ public struct AccessRule: Sendable {
     /// records it refers to for the audit trail (`unit:12`).
     let inspect: @Sendable (_ payload: [UInt8], _ caller: Caller, _ resolver: any StationResolver) async throws
         -> (payload: [UInt8], targets: [String])
+    /// The records an encoded request names, for the audit event of a call refused before
+    /// `inspect` answered; empty when it does not decode.
+    let targets: @Sendable (_ payload: [UInt8]) -> [String]
 }
 
 /// Every method a service offers, the roles each admits, and how each finds its station. A
@@ -167,10 +170,15 @@ public struct AccessPolicy: Sendable {
     ) {
         precondition(rules[method.path] == nil, "\(method.path) is declared twice")
         let inspect: @Sendable ([UInt8], Caller, any StationResolver) async throws -> ([UInt8], [String])
+        let targets: @Sendable ([UInt8]) -> [String]
         switch scope.form {
         case .county, .handler:
             inspect = { payload, _, _ in (payload, []) }
+            targets = { _ in [] }
         case .references(let references):
+            targets = { payload in
+                (try? Request(serializedBytes: payload)).map { Self.targets(of: $0, references) } ?? []
+            }
             inspect = { payload, caller, resolver in
                 var request: Request
                 do {
@@ -178,10 +186,7 @@ public struct AccessPolicy: Sendable {
                 } catch {
                     throw RPCError.undecodableRequest(Request.self, error)
                 }
-                func targets() -> [String] {
-                    references.flatMap { reference in reference.keys(request).map { "\(reference.kind.auditName):\($0.auditText)" } }
-                }
-                guard let station = caller.confinedStation else { return (payload, targets()) }
+                guard let station = caller.confinedStation else { return (payload, Self.targets(of: request, references)) }
                 var narrowed = false
                 for reference in references {
                     let keys = reference.keys(request)
@@ -212,12 +217,17 @@ public struct AccessPolicy: Sendable {
                         }
                     }
                 }
-                return (narrowed ? try request.serializedBytes() : payload, targets())
+                return (narrowed ? try request.serializedBytes() : payload, Self.targets(of: request, references))
             }
         }
         var handler = false
         if case .handler = scope.form { handler = true }
-        rules[method.path] = AccessRule(roles: roles, scopedByHandler: handler, audit: audit, inspect: inspect)
+        rules[method.path] = AccessRule(roles: roles, scopedByHandler: handler, audit: audit, inspect: inspect, targets: targets)
+    }
+
+    /// `kind:key` for each record a request names (`resident:42`, `unit:QS-CG`).
+    static func targets<Request>(of request: Request, _ references: [RecordReference<Request>]) -> [String] {
+        references.flatMap { reference in reference.keys(request).map { "\(reference.kind.auditName):\($0.auditText)" } }
     }
 
     /// The methods, sorted, with the roles each admits: for documentation and the access matrix.

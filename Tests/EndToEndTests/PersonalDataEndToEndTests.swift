@@ -84,6 +84,8 @@ extension RegistryCLITests {
             #expect((byOfficer["requestID"] as? String)?.isEmpty == false)
             #expect(Set(events.compactMap { $0["outcome"] as? String }) == ["OK", "NOT_FOUND", "PERMISSION_DENIED", "INVALID_ARGUMENT"])
             #expect(events.filter { $0["outcome"] as? String == "PERMISSION_DENIED" }.count == 3)
+            // Refused calls name what they reached for, too: a probe across stations can be traced.
+            #expect(events.allSatisfy { $0["targets"] as? [String] == ["resident:\(residentID)"] })
             #expect(!events.contains { ($0["detail"] as? String)?.contains(id) == true })
             // Only the county admin reads the trail.
             let denied = try await registry.run("fengqiao", ["audit", "list"], token: .some(tokens["officer"]))
