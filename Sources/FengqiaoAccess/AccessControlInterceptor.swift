@@ -67,16 +67,13 @@ public struct AccessControlInterceptor: ServerInterceptor {
             context.logger[metadataKey: "caller.role"] = "\(caller.role.rawValue)"
             if let station = caller.stationID { context.logger[metadataKey: "caller.station"] = "\(station)" }
             admitted = true
-            do {
-                let response = try await next(request, context)
-                event.outcome = "OK"
-                event.detail = identity.auditDetail
-                try await record(event, required: required, context: context)
-                return response
-            } catch {
-                event.detail = identity.auditDetail
-                throw error
-            }
+            // The handler's note, read once the call has ended, however it ended.
+            defer { event.detail = identity.auditDetail }
+            let response = try await next(request, context)
+            event.outcome = "OK"
+            event.detail = identity.auditDetail
+            try await record(event, required: required, context: context)
+            return response
         } catch let error as AuditFailure {
             throw error.rpcError
         } catch {

@@ -67,5 +67,5 @@ extension RegistryHandler {
     }
 
     /// The status names an audit event's outcome may hold.
-    static let statusNames = Set((Int32(0)...16).map { RPCV1.Code(rawValue: $0).name })
+    static let statusNames = Set(RPCV1.Code.allCases.map(\.name))
 }
