@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "fengqiao-demo-county",
             dependencies: [
-                "FengqiaoMessages", "FengqiaoRPC", "FengqiaoRuntime", "FengqiaoDomain",
+                "FengqiaoMessages", "FengqiaoRPC", "FengqiaoRuntime", "FengqiaoDomain", "MediationDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
