@@ -14,7 +14,7 @@ struct DemoCounty: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fengqiao-demo-county",
         abstract: "Load the demo county 青山县公安局 into a running registry.",
-        subcommands: [Organisation.self, Places.self])
+        subcommands: [Organisation.self, Places.self, Disputes.self])
 
     struct Options: ParsableArguments {
         @Option(help: "The registry's host:port (default: $FENGQIAO_REGISTRY_ADDR, else 127.0.0.1:7101).") var addr: String?
@@ -22,17 +22,28 @@ struct DemoCounty: AsyncParsableCommand {
         var tls = false
         @Option(help: "The CA certificate (PEM) to check the registry's certificate against; implies --tls (default: $FENGQIAO_TLS_CA_FILE).")
         var caFile: String?
+        @Option(help: "The mediation service's host:port (default: $FENGQIAO_MEDIATION_ADDR, else 127.0.0.1:7102).")
+        var mediationAddr: String?
 
         func makeClient() throws -> (RPCClient, RegistryV1.Registry.Client) {
-            let text = addr ?? ProcessInfo.processInfo.environment["FENGQIAO_REGISTRY_ADDR"] ?? "127.0.0.1:7101"
-            var configuration = RPCClientConfiguration(addresses: [try ServiceConfiguration.address(text, variable: "--addr")])
+            let client = try makeRPCClient(addr, variable: "FENGQIAO_REGISTRY_ADDR", default: "127.0.0.1:7101", option: "--addr")
+            return (client, RegistryV1.Registry.Client(client))
+        }
+
+        func makeMediationClient() throws -> (RPCClient, MediationV1.Mediation.Client) {
+            let client = try makeRPCClient(mediationAddr, variable: "FENGQIAO_MEDIATION_ADDR", default: "127.0.0.1:7102", option: "--mediation-addr")
+            return (client, MediationV1.Mediation.Client(client))
+        }
+
+        private func makeRPCClient(_ given: String?, variable: String, default fallback: String, option: String) throws -> RPCClient {
+            let text = given ?? ProcessInfo.processInfo.environment[variable] ?? fallback
+            var configuration = RPCClientConfiguration(addresses: [try ServiceConfiguration.address(text, variable: option)])
             do {
                 configuration.tls = try ClientTLS(enabled: tls, caFile: caFile).configuration()
             } catch let invalid as ServiceConfiguration.Invalid {
                 throw ValidationError(invalid.description)
             }
-            let client = RPCClient(configuration: configuration)
-            return (client, RegistryV1.Registry.Client(client))
+            return RPCClient(configuration: configuration)
         }
 
         /// A loader of the county into the registry, with the county admin's credential.
@@ -75,6 +86,55 @@ struct DemoCounty: AsyncParsableCommand {
                 try await loader.loadUnits(county, createMissing: false)
                 try await loader.loadBuildings(places)
                 try await loader.loadActualUnits(places)
+            }
+        }
+    }
+}
+
+extension DemoCounty {
+    struct Disputes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "File the stations' disputes with the mediation service and move them through their stages (after the resident import).",
+            discussion: """
+                Each station's disputes are filed as one of its officers, whose credential is kept in the --credentials \
+                folder (officer-cg.token, …) and issued with the county admin's when missing. Running again files \
+                nothing new and leaves every dispute already past screening as it is.
+                """)
+        @OptionGroup var options: Options
+        @Option(help: "The folder for the stations' officer credentials.") var credentials: String?
+        @Flag(help: "Print how the plan spreads over levels, categories, sources and stages, and call no service.") var dryRun = false
+
+        func validate() throws {
+            if !dryRun && credentials == nil { throw ValidationError("give --credentials (or --dry-run)") }
+        }
+
+        func run() async throws {
+            if dryRun {
+                let county = CountyPlan()
+                let plan = DisputePlan(county: county, places: PlacesPlan(county: county), anchor: DisputeLoader.now())
+                for line in plan.summary() { print(line) }
+                return
+            }
+            let credentials = credentials ?? ""
+            try await options.withLoader { loader, county, places in
+                try await loader.loadUnits(county, createMissing: false)
+                let (client, mediation) = try options.makeMediationClient()
+                defer { client.close() }
+                var disputes = DisputeLoader(registry: loader.registry, mediation: mediation, admin: loader.options, units: loader.units)
+                let anchor = try await disputes.anchor(county: county, places: places)
+                let plan = DisputePlan(county: county, places: places, anchor: anchor)
+                let started = DisputeLoader.now()
+                for station in county.stations {
+                    let context = try await disputes.station(station.code, credentials: credentials)
+                    for planned in plan.disputes where planned.stationCode == station.code {
+                        try await disputes.load(planned, at: context, runStartedAt: started)
+                    }
+                }
+                disputes.report.print()
+                guard disputes.refusals.isEmpty else {
+                    FileHandle.standardError.write(Data((disputes.refusals.joined(separator: "\n") + "\n").utf8))
+                    throw DemoError("the mediation service refused \(disputes.refusals.count) calls (above); those disputes stopped there")
+                }
             }
         }
     }

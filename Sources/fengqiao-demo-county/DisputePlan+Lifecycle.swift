@@ -14,25 +14,6 @@ extension StationBuilder {
         case joint(MediationV1.HandlingLevel)
     }
 
-    /// Steps in time order.
-    struct Timeline {
-        var steps: [Plan.Timed] = []
-        var now: Int64
-
-        mutating func then(_ step: Plan.Step, after delay: Int64) {
-            now += max(delay, Plan.minute)
-            steps.append(Plan.Timed(step: step, at: now))
-        }
-
-        /// A step during office hours (China Standard Time) of `day`, never before the last step.
-        mutating func on(_ day: CalendarDate, _ step: Plan.Step, random: inout SeededRandom) {
-            let start = FollowUpSchedule.dueAt(visitDay: day) - Plan.day
-            let at = start + 9 * Plan.hour + duration(0...(17 * Plan.hour / 2), using: &random)
-            now = max(at, now + Plan.minute)
-            steps.append(Plan.Timed(step: step, at: now))
-        }
-    }
-
     func dispute(_ draft: Draft, key: String, random: inout SeededRandom) -> Plan.Dispute {
         var route = Self.route(for: draft.level, random: &random)
         var filing: MediationV1.HandlingLevel = .onSite
@@ -43,7 +24,7 @@ extension StationBuilder {
         }
         if draft.fate == .multiDepartment { route = .joint(.multiDepartment) }
 
-        var timeline = Timeline(now: anchor - draft.ago)
+        var timeline = Timeline(reportedAt: anchor - draft.ago)
         switch draft.fate {
         case .settled, .multiDepartment:
             intervene(&timeline, draft, random: &random)
@@ -80,13 +61,24 @@ extension StationBuilder {
             case .referral: .name(station.town.replacingOccurrences(of: "青山县", with: "") + "司法所")
             default: .caller
             }
+        // Disputes are filed under a community or village: one in a compound or a scenic area goes to
+        // the nearest of them, in the same police room when there is one.
+        let filedUnder = filingPlace(for: draft.place)
         return Plan.Dispute(
-            key: key, stationCode: station.code, placeCode: draft.place.code, placeName: draft.place.name, gridCode: draft.place.gridCode,
+            key: key, stationCode: station.code, placeCode: filedUnder.code, gridCode: filedUnder.gridCode, placeName: draft.place.name,
             category: draft.category, source: draft.source, handlingLevel: filing, parties: draft.parties, description: description,
             peopleInvolved: Int32(draft.peopleInvolved), riskFlags: draft.riskFlags, reporter: reporter, reportedAt: anchor - draft.ago,
             level: draft.level,
             // Only what happened before the anchor, with a margin for the clock between runs.
             steps: timeline.steps.filter { $0.at <= anchor - 10 * Plan.minute })
+    }
+
+    func filingPlace(for place: CountyPlan.Place) -> CountyPlan.Place {
+        let filable: Set<RegistryV1.UnitKind> = [.community, .village]
+        if filable.contains(place.kind) { return place }
+        let room = station.rooms.first { room in room.grids.contains { $0.places.contains { $0.code == place.code } } }
+        let sameRoom = room.map { $0.grids.flatMap(\.places) } ?? []
+        return sameRoom.first { filable.contains($0.kind) } ?? station.places.first { filable.contains($0.kind) } ?? place
     }
 
     static func route(for level: Int, random: inout SeededRandom) -> Route {
@@ -109,13 +101,13 @@ extension StationBuilder {
     /// Screening to intervention: a mediator assigned (after a regrade, if any) and stepping in.
     private func intervene(_ timeline: inout Timeline, _ draft: Draft, random: inout SeededRandom) {
         let limit = MediationDomain.DisputeStage.screening.limit(level: draft.level)
-        let delay =
+        let at =
             draft.source == .onSiteCall
-            ? duration(5 * Plan.minute...40 * Plan.minute, using: &random)
-            : duration(limit * 3 / 20...limit * 9 / 20, using: &random)
-        if draft.regrade { timeline.then(.regrade(level: Int32(draft.level), reason: DisputeTexts.raiseLevel), after: delay - 2 * Plan.minute) }
-        timeline.then(.assign(overrideReason: draft.tierOverride ? DisputeTexts.tierOverride : nil), after: draft.regrade ? Plan.minute : delay - Plan.minute)
-        timeline.then(.advance(.intervention, note: DisputeTexts.intervention(draft.source)), after: Plan.minute)
+            ? timeline.instant(after: duration(5 * Plan.minute...40 * Plan.minute, using: &random), daytimeWithin: nil)
+            : timeline.instant(after: duration(limit * 3 / 20...limit * 9 / 20, using: &random), daytimeWithin: limit)
+        if draft.regrade { timeline.append(.regrade(level: Int32(draft.level), reason: DisputeTexts.raiseLevel), at: at - 2 * Plan.minute) }
+        timeline.append(.assign(overrideReason: draft.tierOverride ? DisputeTexts.tierOverride : nil), at: at - Plan.minute)
+        timeline.append(.advance(.intervention, note: DisputeTexts.intervention(draft.source)), at: at)
     }
 
     /// Intervention to joint mediation at `level`, escalated there when it is above where the
@@ -125,17 +117,20 @@ extension StationBuilder {
         random: inout SeededRandom
     ) {
         let limit = MediationDomain.DisputeStage.intervention.limit(level: draft.level)
-        let wait = duration(Plan.hour...limit / 2, using: &random)
+        let at = timeline.instant(after: duration(Plan.hour...limit / 2, using: &random), daytimeWithin: limit)
         let (departments, other) = Self.departments(for: draft.category)
-        if level.rawValue > filing.rawValue {
-            let reason = DisputeTexts.escalation[level] ?? ""
-            timeline.then(.escalate(level, departments: level == .multiDepartment ? departments : [], otherDepartment: level == .multiDepartment ? other : "",
-                                    reason: reason), after: wait)
-        }
         let notes = DisputeTexts.joint[level.rawValue >= filing.rawValue ? level : filing] ?? DisputeTexts.joint[.onSite] ?? []
         var note = notes[Int.random(in: 0..<notes.count, using: &random)]
         if level == .multiDepartment { note = "启动多部门联合调解，" + Self.names(departments, other: other) + "共同参与" }
-        timeline.then(.advance(.jointMediation, note: note), after: duration(5 * Plan.minute...30 * Plan.minute, using: &random))
+        let settle = duration(5 * Plan.minute...30 * Plan.minute, using: &random)
+        if level.rawValue > filing.rawValue {
+            let reason = DisputeTexts.escalation[level] ?? ""
+            timeline.append(.escalate(level, departments: level == .multiDepartment ? departments : [], otherDepartment: level == .multiDepartment ? other : "",
+                                      reason: reason), at: at)
+            timeline.then(.advance(.jointMediation, note: note), after: settle)
+        } else {
+            timeline.append(.advance(.jointMediation, note: note), at: at)
+        }
         timeline.then(.assignJoint(coMediators: Int.random(in: 1...2, using: &random)), after: duration(5 * Plan.minute...20 * Plan.minute, using: &random))
     }
 
@@ -149,11 +144,11 @@ extension StationBuilder {
             let onTheSpot = draft.source == .onSiteCall && draft.level <= 2
             let wait =
                 onTheSpot ? duration(20 * Plan.minute...6 * Plan.hour, using: &random) : duration(2 * Plan.hour...limit * 6 / 10, using: &random)
-            timeline.then(.agree(terms: fill(draft.template.terms, draft)), after: wait)
+            timeline.then(.agree(terms: fill(draft.template.terms, draft)), after: wait, daytimeWithin: onTheSpot ? nil : limit)
         case .joint(let level):
             enterJoint(&timeline, draft, at: level, filing: filing, random: &random)
             let limit = MediationDomain.DisputeStage.jointMediation.limit(level: draft.level)
-            timeline.then(.agree(terms: fill(draft.template.terms, draft)), after: duration(Plan.day...limit * 6 / 10, using: &random))
+            timeline.then(.agree(terms: fill(draft.template.terms, draft)), after: duration(Plan.day...limit * 6 / 10, using: &random), daytimeWithin: limit)
         }
     }
 
@@ -162,12 +157,14 @@ extension StationBuilder {
     private func followUp(_ timeline: inout Timeline, _ draft: Draft, relapse: Bool, stopAfterFirstVisit: Bool, random: inout SeededRandom) {
         let review = DisputeTexts.review[Int.random(in: 0..<DisputeTexts.review.count, using: &random)]
         let agreedOn = FollowUpSchedule.chinaDay(ofUnixMilliseconds: timeline.now)
-        timeline.then(.advance(.review, note: fill(review, draft)), after: duration(2 * Plan.hour...40 * Plan.hour, using: &random))
-        timeline.then(.advance(.followUp, note: DisputeTexts.toFollowUp), after: duration(4 * Plan.hour...4 * Plan.day, using: &random))
+        timeline.then(.advance(.review, note: fill(review, draft)), after: duration(2 * Plan.hour...40 * Plan.hour, using: &random), daytimeWithin: 72 * Plan.hour)
+        timeline.then(.advance(.followUp, note: DisputeTexts.toFollowUp), after: duration(4 * Plan.hour...4 * Plan.day, using: &random),
+                      daytimeWithin: 168 * Plan.hour)
         if relapse {
             timeline.on(agreedOn.adding(days: 7), .visit(relapsed: true, note: DisputeTexts.relapse), random: &random)
             let limit = MediationDomain.DisputeStage.intervention.limit(level: draft.level)
-            timeline.then(.agree(terms: "补充协议：\n" + fill(draft.template.terms, draft)), after: duration(Plan.day...limit * 6 / 10, using: &random))
+            timeline.then(.agree(terms: "补充协议：\n" + fill(draft.template.terms, draft)), after: duration(Plan.day...limit * 6 / 10, using: &random),
+                          daytimeWithin: limit)
             followUp(&timeline, draft, relapse: false, stopAfterFirstVisit: stopAfterFirstVisit, random: &random)
             return
         }
@@ -175,7 +172,8 @@ extension StationBuilder {
         timeline.on(agreedOn.adding(days: 7), .visit(relapsed: false, note: stable[Int.random(in: 0..<stable.count, using: &random)]), random: &random)
         if stopAfterFirstVisit { return }
         timeline.on(agreedOn.adding(days: 30), .visit(relapsed: false, note: stable[Int.random(in: 0..<stable.count, using: &random)]), random: &random)
-        timeline.then(.advance(.closed, note: DisputeTexts.closed), after: duration(Plan.hour...2 * Plan.day, using: &random))
+        // Follow-up has no time limit: closing waits for the day whenever it comes.
+        timeline.then(.advance(.closed, note: DisputeTexts.closed), after: duration(Plan.hour...2 * Plan.day, using: &random), daytimeWithin: 365 * Plan.day)
     }
 
     /// Mediation failing in screening, intervention or joint mediation; then review and closing,
@@ -195,24 +193,29 @@ extension StationBuilder {
         case .screening:
             reason = .partyUnreachable
             let limit = stage.limit(level: draft.level)
-            timeline.then(.fail(reason, detail: fill(DisputeTexts.failure[reason] ?? "", draft)), after: duration(limit * 3 / 10...limit * 8 / 10, using: &random))
+            timeline.then(.fail(reason, detail: fill(DisputeTexts.failure[reason] ?? "", draft)), after: duration(limit * 3 / 10...limit * 8 / 10, using: &random),
+                          daytimeWithin: limit)
         case .jointMediation:
             reason = litigation ? reason : .noCommonGround
             intervene(&timeline, draft, random: &random)
             enterJoint(&timeline, draft, at: .workstation, filing: filing, random: &random)
             let limit = stage.limit(level: draft.level)
-            timeline.then(.fail(reason, detail: fill(DisputeTexts.failure[reason] ?? "", draft)), after: duration(limit * 3 / 10...limit * 6 / 10, using: &random))
+            timeline.then(.fail(reason, detail: fill(DisputeTexts.failure[reason] ?? "", draft)), after: duration(limit * 3 / 10...limit * 6 / 10, using: &random),
+                          daytimeWithin: limit)
         default:
             intervene(&timeline, draft, random: &random)
             let limit = MediationDomain.DisputeStage.intervention.limit(level: draft.level)
-            timeline.then(.fail(reason, detail: fill(DisputeTexts.failure[reason] ?? "", draft)), after: duration(limit * 3 / 10...limit * 6 / 10, using: &random))
+            timeline.then(.fail(reason, detail: fill(DisputeTexts.failure[reason] ?? "", draft)), after: duration(limit * 3 / 10...limit * 6 / 10, using: &random),
+                          daytimeWithin: limit)
         }
         if litigation {
             timeline.then(.escalate(.litigation, departments: [], otherDepartment: "", reason: DisputeTexts.escalation[.litigation] ?? ""),
-                          after: duration(Plan.hour...4 * Plan.hour, using: &random))
+                          after: duration(Plan.hour...4 * Plan.hour, using: &random), daytimeWithin: 72 * Plan.hour)
         }
-        timeline.then(.advance(.review, note: DisputeTexts.failedReview), after: duration(4 * Plan.hour...40 * Plan.hour, using: &random))
-        timeline.then(.advance(.closed, note: DisputeTexts.closedAfterFailure), after: duration(Plan.day...5 * Plan.day, using: &random))
+        timeline.then(.advance(.review, note: DisputeTexts.failedReview), after: duration(4 * Plan.hour...40 * Plan.hour, using: &random),
+                      daytimeWithin: 72 * Plan.hour)
+        timeline.then(.advance(.closed, note: DisputeTexts.closedAfterFailure), after: duration(Plan.day...5 * Plan.day, using: &random),
+                      daytimeWithin: 168 * Plan.hour)
     }
 
     // MARK: Words

@@ -61,9 +61,11 @@ struct DisputePlan {
         /// `demo-<station>-<n>`, the filing's idempotency key.
         var key: String
         var stationCode: String
+        /// The community or village it is filed under, and that one's grid.
         var placeCode: String
-        var placeName: String
         var gridCode: String
+        /// Where it arose: the same, or a compound or scenic area near it.
+        var placeName: String
         var category: CommonV1.DisputeCategory
         var source: MediationV1.DisputeSource
         var handlingLevel: MediationV1.HandlingLevel
@@ -111,6 +113,8 @@ struct DisputePlan {
 
     /// Every dispute, station by station, each station's in the order they were reported.
     let disputes: [Dispute]
+    /// The instant the plan's "now" stands for (Unix milliseconds).
+    let anchor: Int64
 
     /// Plans the county's disputes; `anchor` (Unix milliseconds) is the instant the plan's "now"
     /// stands for. Everything but the steps' calendar days is the same whatever the anchor.
@@ -127,6 +131,7 @@ struct DisputePlan {
             disputes += builder.make(names: &names, random: &random)
         }
         self.disputes = disputes
+        self.anchor = anchor
     }
 }
 
@@ -188,5 +193,89 @@ extension MediationDomain.DisputeStage {
     func limit(level: Int) -> Int64 {
         let hours = StageTimeLimits.limitHours(stage: self, level: DisputeLevel(rawValue: level) ?? .one) ?? 24
         return Int64(hours) * DisputePlan.hour
+    }
+}
+
+extension DisputePlan {
+    /// How the plan spreads over levels, categories, sources, outcomes and the stages its disputes
+    /// reach by the anchor, one line each: what `disputes --dry-run` prints.
+    func summary() -> [String] {
+        func line<Key: Hashable>(_ label: String, _ keys: [Key], _ key: (Dispute) -> Key, _ name: (Key) -> String) -> String {
+            var counts: [Key: Int] = [:]
+            for dispute in disputes { counts[key(dispute), default: 0] += 1 }
+            let parts = keys.compactMap { key in counts[key].map { "\(name(key)) \($0)" } }
+            return label.padding(toLength: 12, withPad: " ", startingAt: 0) + parts.joined(separator: "  ")
+        }
+        return [
+            "\(disputes.count) disputes, " + quotasLine(),
+            line("levels", Array(1...5), \.level) { "\($0):" },
+            line("categories", CommonV1.DisputeCategory.allCases, \.category, ChineseNames.category),
+            line("sources", MediationV1.DisputeSource.allCases, \.source, ChineseNames.source),
+            line("handled at", MediationV1.HandlingLevel.allCases, \.finalHandlingLevel, ChineseNames.level),
+            line("stages", MediationV1.DisputeStage.allCases, \.finalStage, ChineseNames.stage),
+            "overdue     \(disputes.filter { $0.isOverdue(at: anchor) }.count) at the anchor, of \(Self.quotas.values.map(\.stalls.count).reduce(0, +)) planned to stall",
+        ]
+    }
+
+    private func quotasLine() -> String {
+        Self.quotas.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.count)" }.joined(separator: ", ")
+    }
+}
+
+extension DisputePlan.Dispute {
+    /// The stage the dispute reaches after its steps.
+    var finalStage: MediationV1.DisputeStage {
+        var stage = MediationV1.DisputeStage.screening
+        for timed in steps {
+            switch timed.step {
+            case .advance(let next, _): stage = next
+            case .agree: stage = .agreed
+            case .fail: stage = .failed
+            case .visit(let relapsed, _) where relapsed: stage = .intervention
+            default: break
+            }
+        }
+        return stage
+    }
+
+    /// Whether the dispute is past its stage's time limit or a follow-up visit's day at `instant`,
+    /// by the rules of docs/MEDIATION.md, after its steps.
+    func isOverdue(at instant: Int64) -> Bool {
+        var enteredAt = reportedAt
+        var agreedAt: Int64?
+        var visits = 0
+        for timed in steps {
+            switch timed.step {
+            case .advance: enteredAt = timed.at
+            case .fail: enteredAt = timed.at
+            case .agree:
+                enteredAt = timed.at
+                agreedAt = timed.at
+                visits = 0
+            case .visit(let relapsed, _):
+                visits += 1
+                if relapsed {
+                    enteredAt = timed.at
+                    agreedAt = nil
+                }
+            default: break
+            }
+        }
+        let pending = agreedAt.map { at in
+            FollowUpSchedule.standard.visitDays(agreedOn: FollowUpSchedule.chinaDay(ofUnixMilliseconds: at)).dropFirst(visits)
+        } ?? []
+        guard let stage = MediationDomain.DisputeStage(rawValue: finalStage.shortName ?? ""), let level = DisputeLevel(rawValue: level) else {
+            return false
+        }
+        return StageTimeLimits.isOverdue(stage: stage, level: level, enteredAt: enteredAt, pendingVisitDays: Array(pending), now: instant)
+    }
+
+    /// The handling level the dispute reaches after its steps.
+    var finalHandlingLevel: MediationV1.HandlingLevel {
+        var level = handlingLevel
+        for timed in steps {
+            if case .escalate(let next, _, _, _) = timed.step { level = next }
+        }
+        return level
     }
 }
