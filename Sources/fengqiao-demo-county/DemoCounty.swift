@@ -14,7 +14,7 @@ struct DemoCounty: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fengqiao-demo-county",
         abstract: "Load the demo county 青山县公安局 into a running registry.",
-        subcommands: [Organisation.self, Places.self, Disputes.self])
+        subcommands: [Organisation.self, Places.self, Disputes.self, MediationReport.self])
 
     struct Options: ParsableArguments {
         @Option(help: "The registry's host:port (default: $FENGQIAO_REGISTRY_ADDR, else 127.0.0.1:7101).") var addr: String?
@@ -135,6 +135,24 @@ extension DemoCounty {
                     FileHandle.standardError.write(Data((disputes.refusals.joined(separator: "\n") + "\n").utf8))
                     throw DemoError("the mediation service refused \(disputes.refusals.count) calls (above); those disputes stopped there")
                 }
+            }
+        }
+    }
+
+    struct MediationReport: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mediation-report",
+            abstract: "Print the mediation figures of each station and the county, and one dispute's history, from the mediation service's answers.")
+        @OptionGroup var options: Options
+        @Option(help: "The dispute whose history to show (default: one settled at the mediation centre).") var dispute: Int64?
+
+        func run() async throws {
+            try await options.withLoader { loader, county, _ in
+                try await loader.loadUnits(county, createMissing: false)
+                let (client, mediation) = try options.makeMediationClient()
+                defer { client.close() }
+                let reporter = MediationReporter(mediation: mediation, admin: loader.options, units: loader.units, county: county)
+                try await reporter.print(history: dispute)
             }
         }
     }
