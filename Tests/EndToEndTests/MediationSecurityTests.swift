@@ -193,3 +193,24 @@ extension RegistryCLITests {
         }
     }
 }
+
+@Suite struct MediationDocumentTests {
+    /// docs/MEDIATION.md's "Who may call what" says what the policy declares: a cell with anything
+    /// in it (✓, "assigned", "relayed") admits the role.
+    @Test func theRolesTableMatchesThePolicy() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let lines = try String(contentsOf: root.appendingPathComponent("docs/MEDIATION.md"), encoding: .utf8).split(separator: "\n")
+        let start = try #require(lines.firstIndex { $0.hasPrefix("| call | county_admin") })
+        let roles = lines[start].split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.dropFirst().compactMap(Role.init(rawValue:))
+        #expect(roles.count == Role.allCases.count)
+        var documented: [String: Set<Role>] = [:]
+        for line in lines[(start + 2)...].prefix(while: { $0.hasPrefix("|") }) {
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let admitted = Set(zip(roles, cells[2...]).filter { !$0.1.isEmpty }.map(\.0))
+            for method in cells[1].split(separator: ",") {
+                documented["/fengqiao.mediation.v1.Mediation/" + method.trimmingCharacters(in: CharacterSet(charactersIn: "` "))] = admitted
+            }
+        }
+        #expect(documented == MediationHandler.accessPolicy.rules.mapValues(\.roles))
+    }
+}
