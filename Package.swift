@@ -94,6 +94,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "MediationService",
+            dependencies: [
+                "FengqiaoAccess", "FengqiaoDomain", "FengqiaoMessages", "FengqiaoPostgres", "FengqiaoRPC", "FengqiaoRuntime", "FengqiaoSecurity",
+                "MediationDomain", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Migrations")]
+        ),
+        .executableTarget(
+            name: "fengqiao-mediation",
+            dependencies: [
+                "MediationService", "MediationDomain", "FengqiaoRuntime", "FengqiaoAccess", "FengqiaoPostgres", "FengqiaoRPC", "FengqiaoSecurity",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Loads the demo county through the registry's RPCs (scripts/demo).
         .executableTarget(
             name: "fengqiao-demo-county",
@@ -121,7 +136,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "FengqiaoTestSupport", "FengqiaoPostgres", "FengqiaoAccess", "FengqiaoMessages", "FengqiaoProtobuf", "FengqiaoRPC",
-                "RegistryService",
+                "RegistryService", "MediationService", "MediationDomain",
             ]
         ),
 

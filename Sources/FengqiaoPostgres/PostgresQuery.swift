@@ -67,6 +67,30 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             appendPlaceholder()
         }
 
+        /// Inserts another query's SQL, with its parameters bound after this one's (its `$n`
+        /// renumbered): for a condition several statements share.
+        ///
+        /// ```swift
+        /// let filter: PostgresQuery = "station_id = \(station) AND level = ANY(\(levels))"
+        /// let rows = try await db.query("SELECT id FROM mediation.dispute WHERE \(fragment: filter) AND id > \(after)")
+        /// ```
+        public mutating func appendInterpolation(fragment: PostgresQuery) {
+            let offset = bindings.count
+            var text = fragment.sql[...]
+            while let dollar = text.firstIndex(of: "$") {
+                sql += text[..<dollar]
+                let digits = text[text.index(after: dollar)...].prefix(while: \.isASCII).prefix(while: \.isNumber)
+                if let number = Int(digits) {
+                    sql += "$\(number + offset)"
+                } else {
+                    sql += "$"
+                }
+                text = text[text.index(after: dollar)...].dropFirst(digits.count)
+            }
+            sql += text
+            bindings.append(contentsOf: fragment.bindings)
+        }
+
         /// Appends `$n` for the last parameter bound.
         @usableFromInline
         mutating func appendPlaceholder() {
@@ -143,6 +167,12 @@ public struct PostgresBindings: Sendable, Hashable {
         forEachParameter { type, _, _ in copy.appendHeader(type: type, length: -1) }
         copy.parameterCount = parameterCount
         return copy
+    }
+
+    /// Appends another set's parameters after these.
+    public mutating func append(contentsOf other: PostgresBindings) {
+        storage.append(contentsOf: other.storage)
+        parameterCount += other.parameterCount
     }
 
     /// Appends a parameter.

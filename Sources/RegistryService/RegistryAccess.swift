@@ -149,6 +149,10 @@ extension RegistryHandler {
             .id(.person, \.personID, field: "person_id", .read), .id(.resident, \.residentID, field: "resident_id", .read)),
             audit: .requiredBeforeAnswer)
         policy.allow(R.listAuditEvents, [.countyAdmin], .county)
+
+        // For other services: their callers' credentials, and household ties for conflict checks.
+        policy.allow(R.lookUpCredential, [.service], .county)
+        policy.allow(R.getHouseholdTies, [.countyAdmin, .service], .county)
     }
 }
 

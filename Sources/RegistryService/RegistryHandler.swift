@@ -31,6 +31,8 @@ public struct RegistryHandler: RegistryV1.Registry.Handler {
     let personalData: PersonalDataStore
     /// The audit trail, for `ListAuditEvents`.
     let audit: AuditTrailStore
+    /// Household ties, for other services' conflict-of-interest checks.
+    let householdTies: HouseholdTieStore
 
     /// - Parameter personal: seals and masks national ID numbers and phone numbers.
     public init(
@@ -50,6 +52,7 @@ public struct RegistryHandler: RegistryV1.Registry.Handler {
         self.credentials = CredentialStore(pool: pool)
         self.personalData = PersonalDataStore(pool: pool, personal: personal)
         self.audit = AuditTrailStore(pool: pool)
+        self.householdTies = HouseholdTieStore(pool: pool)
         self.verifier = verifier
         self.today = today
     }

@@ -64,6 +64,7 @@ extension RegistryCLITests {
                 ("ResolveQrPlate", .patrolMember, true), ("GetFloorPlan", .patrolMember, false), ("ListResidents", .patrolMember, false),
                 ("ImportResidents", .mediator, false), ("CreateUnit", .officer, false), ("IssueCredential", .officer, false),
                 ("IssueCredential", .stationAdmin, true), ("ReportMediatorLoad", .service, true), ("ReportMediatorLoad", .stationAdmin, false),
+                ("LookUpCredential", .service, true), ("LookUpCredential", .countyAdmin, false), ("GetHouseholdTies", .officer, false),
             ]
             for rule in written {
                 #expect(policy.rules["/fengqiao.registry.v1.Registry/\(rule.method)"]?.roles.contains(rule.role) == rule.admitted, "\(rule)")

@@ -31,6 +31,20 @@ import Testing
         #expect(query.bindings.types == [.text, .int8, .text])
     }
 
+    /// A shared condition keeps its own values when placed in a statement after others.
+    @Test func aFragmentIsRenumberedAfterTheParametersBeforeIt() async throws {
+        let station: Int64 = 9
+        let condition: PostgresQuery = "station_id = \(station) AND stage = ANY(\(["screening", "review"]))"
+        let query: PostgresQuery = "SELECT id FROM t WHERE id > \(Int64(4)) AND \(fragment: condition) LIMIT \(Int64(51))"
+        #expect(query.sql == "SELECT id FROM t WHERE id > $1 AND station_id = $2 AND stage = ANY($3) LIMIT $4")
+        #expect(query.bindings.types == [.int8, .int8, .textArray, .int8])
+        // And the server reads each value where it was meant: (2 + 3) * 4 - 1.
+        let pool = try TestPostgres.makePool(maximumConnections: 1)
+        let sum: PostgresQuery = "\(Int64(2)) + \(Int64(3))"
+        #expect(try await pool.queryValue("SELECT (\(fragment: sum)) * \(Int64(4)) - \(Int64(1))", as: Int64.self) == 19)
+        await pool.close()
+    }
+
     /// Empty values, NULLs and values of other lengths side by side reach the server as sent.
     @Test func emptyNullAndLongValuesRoundTrip() async throws {
         let pool = try TestPostgres.makePool(maximumConnections: 1)

@@ -3713,12 +3713,128 @@ extension RegistryV1 {
         }
     }
 
+    /// The proto message `fengqiao.registry.v1.LookUpCredentialRequest`.
+    public struct LookUpCredentialRequest: Sendable, Hashable {
+        /// The field `id` (1).
+        public var id: Int64 = 0
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            id: Int64 = 0
+        ) {
+            self.id = id
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.LookUpCredentialResponse`.
+    public struct LookUpCredentialResponse: Sendable, Hashable {
+        /// Unset when no credential has this id.
+        public var credential: RegistryV1.Credential?
+
+        /// SHA-256 of the credential's secret (32 bytes); empty when `credential` is unset.
+        public var secretHash: [UInt8] = []
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            credential: RegistryV1.Credential? = nil,
+            secretHash: [UInt8] = []
+        ) {
+            self.credential = credential
+            self.secretHash = secretHash
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.GetHouseholdTiesRequest`.
+    public struct GetHouseholdTiesRequest: Sendable, Hashable {
+        /// Registry people, 0-200, each once.
+        public var personIDs: [Int64] = []
+
+        /// Registry residents, 0-200, each once; at least one id in the two lists.
+        public var residentIDs: [Int64] = []
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            personIDs: [Int64] = [],
+            residentIDs: [Int64] = []
+        ) {
+            self.personIDs = personIDs
+            self.residentIDs = residentIDs
+        }
+    }
+
+    /// A person or resident and the household they belong to.
+    public struct HouseholdTie: Sendable, Hashable {
+        /// The person asked about, for a tie found through a person's national ID number; 0 otherwise.
+        public var personID: Int64 = 0
+
+        /// The resident: the one asked about, or a current resident with the person's ID number.
+        public var residentID: Int64 = 0
+
+        /// The resident's household; 0 when not placed in one.
+        public var householdID: Int64 = 0
+
+        /// The resident's community or village, and its station.
+        public var unitID: Int64 = 0
+
+        /// The field `station_id` (5).
+        public var stationID: Int64 = 0
+
+        /// Whether the resident has moved out.
+        public var movedOut: Bool = false
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            personID: Int64 = 0,
+            residentID: Int64 = 0,
+            householdID: Int64 = 0,
+            unitID: Int64 = 0,
+            stationID: Int64 = 0,
+            movedOut: Bool = false
+        ) {
+            self.personID = personID
+            self.residentID = residentID
+            self.householdID = householdID
+            self.unitID = unitID
+            self.stationID = stationID
+            self.movedOut = movedOut
+        }
+    }
+
+    /// The proto message `fengqiao.registry.v1.GetHouseholdTiesResponse`.
+    public struct GetHouseholdTiesResponse: Sendable, Hashable {
+        /// One tie per resident asked about (ids not found are left out), then one per current resident
+        /// tied to each person asked about; by person, then resident id.
+        public var ties: [RegistryV1.HouseholdTie] = []
+
+        /// Creates a message with every field at its default: zero, empty, or absent.
+        public init() {}
+
+        /// Creates a message; fields not given are zero, empty, or absent.
+        public init(
+            ties: [RegistryV1.HouseholdTie] = []
+        ) {
+            self.ties = ties
+        }
+    }
+
     /// The registry's calls. Errors: NOT_FOUND names the field whose reference is unknown;
     /// ALREADY_EXISTS names the field whose value is taken (a unit code, a QR plate code);
     /// INVALID_ARGUMENT carries one field violation per bad field; FAILED_PRECONDITION names the rule
     /// (a cycle, a parent of the wrong kind, a deactivated person).
     ///
-    /// Method paths: `/fengqiao.registry.v1.Registry/CreateUnit`, `/fengqiao.registry.v1.Registry/GetUnit`, `/fengqiao.registry.v1.Registry/UpdateUnit`, `/fengqiao.registry.v1.Registry/ListUnits`, `/fengqiao.registry.v1.Registry/GetUnitHistory`, `/fengqiao.registry.v1.Registry/GetUnitStats`, `/fengqiao.registry.v1.Registry/RegisterPerson`, `/fengqiao.registry.v1.Registry/GetPerson`, `/fengqiao.registry.v1.Registry/UpdatePerson`, `/fengqiao.registry.v1.Registry/DeactivatePerson`, `/fengqiao.registry.v1.Registry/ListPeople`, `/fengqiao.registry.v1.Registry/CreateTeam`, `/fengqiao.registry.v1.Registry/ListTeams`, `/fengqiao.registry.v1.Registry/AddTeamMember`, `/fengqiao.registry.v1.Registry/RemoveTeamMember`, `/fengqiao.registry.v1.Registry/ListTeamMembers`, `/fengqiao.registry.v1.Registry/SetMediatorProfile`, `/fengqiao.registry.v1.Registry/GetMediatorCandidates`, `/fengqiao.registry.v1.Registry/ReportMediatorLoad`, `/fengqiao.registry.v1.Registry/CreateAddress`, `/fengqiao.registry.v1.Registry/ResolveQrPlate`, `/fengqiao.registry.v1.Registry/ListAddresses`, `/fengqiao.registry.v1.Registry/CreateBuilding`, `/fengqiao.registry.v1.Registry/ListBuildings`, `/fengqiao.registry.v1.Registry/CreateHousehold`, `/fengqiao.registry.v1.Registry/GetFloorPlan`, `/fengqiao.registry.v1.Registry/RegisterResident`, `/fengqiao.registry.v1.Registry/MoveOutResident`, `/fengqiao.registry.v1.Registry/ListResidents`, `/fengqiao.registry.v1.Registry/CreateActualUnit`, `/fengqiao.registry.v1.Registry/ListActualUnits`, `/fengqiao.registry.v1.Registry/CreateChatGroup`, `/fengqiao.registry.v1.Registry/RecordChatGroupActivity`, `/fengqiao.registry.v1.Registry/ListChatGroups`, `/fengqiao.registry.v1.Registry/ImportResidents`, `/fengqiao.registry.v1.Registry/ImportAddresses`, `/fengqiao.registry.v1.Registry/IssueCredential`, `/fengqiao.registry.v1.Registry/RevokeCredential`, `/fengqiao.registry.v1.Registry/ListCredentials`, `/fengqiao.registry.v1.Registry/WhoAmI`, `/fengqiao.registry.v1.Registry/RevealPersonalData`, `/fengqiao.registry.v1.Registry/ListAuditEvents`.
+    /// Method paths: `/fengqiao.registry.v1.Registry/CreateUnit`, `/fengqiao.registry.v1.Registry/GetUnit`, `/fengqiao.registry.v1.Registry/UpdateUnit`, `/fengqiao.registry.v1.Registry/ListUnits`, `/fengqiao.registry.v1.Registry/GetUnitHistory`, `/fengqiao.registry.v1.Registry/GetUnitStats`, `/fengqiao.registry.v1.Registry/RegisterPerson`, `/fengqiao.registry.v1.Registry/GetPerson`, `/fengqiao.registry.v1.Registry/UpdatePerson`, `/fengqiao.registry.v1.Registry/DeactivatePerson`, `/fengqiao.registry.v1.Registry/ListPeople`, `/fengqiao.registry.v1.Registry/CreateTeam`, `/fengqiao.registry.v1.Registry/ListTeams`, `/fengqiao.registry.v1.Registry/AddTeamMember`, `/fengqiao.registry.v1.Registry/RemoveTeamMember`, `/fengqiao.registry.v1.Registry/ListTeamMembers`, `/fengqiao.registry.v1.Registry/SetMediatorProfile`, `/fengqiao.registry.v1.Registry/GetMediatorCandidates`, `/fengqiao.registry.v1.Registry/ReportMediatorLoad`, `/fengqiao.registry.v1.Registry/CreateAddress`, `/fengqiao.registry.v1.Registry/ResolveQrPlate`, `/fengqiao.registry.v1.Registry/ListAddresses`, `/fengqiao.registry.v1.Registry/CreateBuilding`, `/fengqiao.registry.v1.Registry/ListBuildings`, `/fengqiao.registry.v1.Registry/CreateHousehold`, `/fengqiao.registry.v1.Registry/GetFloorPlan`, `/fengqiao.registry.v1.Registry/RegisterResident`, `/fengqiao.registry.v1.Registry/MoveOutResident`, `/fengqiao.registry.v1.Registry/ListResidents`, `/fengqiao.registry.v1.Registry/CreateActualUnit`, `/fengqiao.registry.v1.Registry/ListActualUnits`, `/fengqiao.registry.v1.Registry/CreateChatGroup`, `/fengqiao.registry.v1.Registry/RecordChatGroupActivity`, `/fengqiao.registry.v1.Registry/ListChatGroups`, `/fengqiao.registry.v1.Registry/ImportResidents`, `/fengqiao.registry.v1.Registry/ImportAddresses`, `/fengqiao.registry.v1.Registry/IssueCredential`, `/fengqiao.registry.v1.Registry/RevokeCredential`, `/fengqiao.registry.v1.Registry/ListCredentials`, `/fengqiao.registry.v1.Registry/WhoAmI`, `/fengqiao.registry.v1.Registry/RevealPersonalData`, `/fengqiao.registry.v1.Registry/ListAuditEvents`, `/fengqiao.registry.v1.Registry/LookUpCredential`, `/fengqiao.registry.v1.Registry/GetHouseholdTies`.
     public enum Registry {
         /// The service's full proto name.
         public static let serviceName = "fengqiao.registry.v1.Registry"
@@ -4023,6 +4139,23 @@ extension RegistryV1 {
             isServerStreaming: false
         )
 
+        /// For other services: a credential as stored (its secret's hash, never the secret), so that a
+        /// service can check the tokens its callers present. Open to the `service` role only.
+        public static let lookUpCredential = ProtobufMethod<RegistryV1.LookUpCredentialRequest, RegistryV1.LookUpCredentialResponse>(
+            serviceName: serviceName,
+            name: "LookUpCredential",
+            isServerStreaming: false
+        )
+
+        /// For other services: the households people and residents belong to, for conflict-of-interest
+        /// checks. A person is tied to the current residents with the same national ID number (matched by
+        /// keyed hash, never shown). Open to `service` and `county_admin`.
+        public static let getHouseholdTies = ProtobufMethod<RegistryV1.GetHouseholdTiesRequest, RegistryV1.GetHouseholdTiesResponse>(
+            serviceName: serviceName,
+            name: "GetHouseholdTies",
+            isServerStreaming: false
+        )
+
         /// The service's methods, in the order the `.proto` file declares them.
         public static let methods: [ProtobufMethodInfo] = [
             createUnit.info,
@@ -4067,6 +4200,8 @@ extension RegistryV1 {
             whoAmI.info,
             revealPersonalData.info,
             listAuditEvents.info,
+            lookUpCredential.info,
+            getHouseholdTies.info,
         ]
 
         /// The service and its methods.
@@ -4333,6 +4468,21 @@ extension RegistryV1 {
                 _ request: RegistryV1.ListAuditEventsRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListAuditEventsResponse
+
+            /// For other services: a credential as stored (its secret's hash, never the secret), so that a
+            /// service can check the tokens its callers present. Open to the `service` role only.
+            func lookUpCredential(
+                _ request: RegistryV1.LookUpCredentialRequest,
+                context: ServerContext
+            ) async throws -> RegistryV1.LookUpCredentialResponse
+
+            /// For other services: the households people and residents belong to, for conflict-of-interest
+            /// checks. A person is tied to the current residents with the same national ID number (matched by
+            /// keyed hash, never shown). Open to `service` and `county_admin`.
+            func getHouseholdTies(
+                _ request: RegistryV1.GetHouseholdTiesRequest,
+                context: ServerContext
+            ) async throws -> RegistryV1.GetHouseholdTiesResponse
         }
 
         /// A typed client of `fengqiao.registry.v1.Registry`, over an `RPCClient`.
@@ -4770,6 +4920,29 @@ extension RegistryV1 {
             ) async throws -> RegistryV1.ListAuditEventsResponse {
                 try await client.unary(Registry.listAuditEvents, request, options: options)
             }
+
+            /// For other services: a credential as stored (its secret's hash, never the secret), so that a
+            /// service can check the tokens its callers present. Open to the `service` role only.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func lookUpCredential(
+                _ request: RegistryV1.LookUpCredentialRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> RegistryV1.LookUpCredentialResponse {
+                try await client.unary(Registry.lookUpCredential, request, options: options)
+            }
+
+            /// For other services: the households people and residents belong to, for conflict-of-interest
+            /// checks. A person is tied to the current residents with the same national ID number (matched by
+            /// keyed hash, never shown). Open to `service` and `county_admin`.
+            ///
+            /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
+            public func getHouseholdTies(
+                _ request: RegistryV1.GetHouseholdTiesRequest,
+                _ options: CallOptions = CallOptions()
+            ) async throws -> RegistryV1.GetHouseholdTiesResponse {
+                try await client.unary(Registry.getHouseholdTies, request, options: options)
+            }
         }
     }
 }
@@ -4905,6 +5078,12 @@ extension RegistryV1.Registry.Handler {
         }
         router.register(RegistryV1.Registry.listAuditEvents) { request, context in
             try await self.listAuditEvents(request, context: context)
+        }
+        router.register(RegistryV1.Registry.lookUpCredential) { request, context in
+            try await self.lookUpCredential(request, context: context)
+        }
+        router.register(RegistryV1.Registry.getHouseholdTies) { request, context in
+            try await self.getHouseholdTies(request, context: context)
         }
     }
 }
@@ -7695,5 +7874,146 @@ extension RegistryV1.ListAuditEventsResponse: ProtobufMessage {
         let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__ListAuditEventsResponse.self).pointee
         self.events = try ProtobufRuntime.array(c.events, count: c.n_events) { try ProtobufRuntime.message(RegistryV1.AuditEvent.self, at: $0, field: "events", of: Self.protoMessageName) }
         self.page = try c.page.map { try CommonV1.PageResponse(_protobufUnpacked: UnsafeRawPointer($0)) }
+    }
+}
+
+extension RegistryV1.LookUpCredentialRequest: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.LookUpCredentialRequest"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__LookUpCredentialRequest()
+        fengqiao__registry__v1__look_up_credential_request__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__LookUpCredentialRequest.self)
+        fengqiao__registry__v1__look_up_credential_request__init(c)
+        c.pointee.id = self.id
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__LookUpCredentialRequest.self).pointee
+        self.id = c.id
+    }
+}
+
+extension RegistryV1.LookUpCredentialResponse: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.LookUpCredentialResponse"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__LookUpCredentialResponse()
+        fengqiao__registry__v1__look_up_credential_response__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__LookUpCredentialResponse.self)
+        fengqiao__registry__v1__look_up_credential_response__init(c)
+        if let value = self.credential {
+            c.pointee.credential = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Registry__V1__Credential.self)
+        }
+        if !self.secretHash.isEmpty {
+            c.pointee.secret_hash = ProtobufCBinaryData(len: self.secretHash.count, data: arena.bytes(self.secretHash))
+        }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__LookUpCredentialResponse.self).pointee
+        self.credential = try c.credential.map { try RegistryV1.Credential(_protobufUnpacked: UnsafeRawPointer($0)) }
+        self.secretHash = ProtobufRuntime.bytes(c.secret_hash.data, count: c.secret_hash.len)
+    }
+}
+
+extension RegistryV1.GetHouseholdTiesRequest: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.GetHouseholdTiesRequest"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__GetHouseholdTiesRequest()
+        fengqiao__registry__v1__get_household_ties_request__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__GetHouseholdTiesRequest.self)
+        fengqiao__registry__v1__get_household_ties_request__init(c)
+        c.pointee.n_person_ids = self.personIDs.count
+        c.pointee.person_ids = arena.array(self.personIDs)
+        c.pointee.n_resident_ids = self.residentIDs.count
+        c.pointee.resident_ids = arena.array(self.residentIDs)
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__GetHouseholdTiesRequest.self).pointee
+        self.personIDs = ProtobufRuntime.array(c.person_ids, count: c.n_person_ids)
+        self.residentIDs = ProtobufRuntime.array(c.resident_ids, count: c.n_resident_ids)
+    }
+}
+
+extension RegistryV1.HouseholdTie: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.HouseholdTie"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__HouseholdTie()
+        fengqiao__registry__v1__household_tie__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__HouseholdTie.self)
+        fengqiao__registry__v1__household_tie__init(c)
+        c.pointee.person_id = self.personID
+        c.pointee.resident_id = self.residentID
+        c.pointee.household_id = self.householdID
+        c.pointee.unit_id = self.unitID
+        c.pointee.station_id = self.stationID
+        c.pointee.moved_out = self.movedOut ? 1 : 0
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__HouseholdTie.self).pointee
+        self.personID = c.person_id
+        self.residentID = c.resident_id
+        self.householdID = c.household_id
+        self.unitID = c.unit_id
+        self.stationID = c.station_id
+        self.movedOut = c.moved_out != 0
+    }
+}
+
+extension RegistryV1.GetHouseholdTiesResponse: ProtobufMessage {
+    /// The message's full proto name.
+    public static let protoMessageName = "fengqiao.registry.v1.GetHouseholdTiesResponse"
+
+    public static var _protobufDescriptor: UnsafeRawPointer? {
+        var message = Fengqiao__Registry__V1__GetHouseholdTiesResponse()
+        fengqiao__registry__v1__get_household_ties_response__init(&message)
+        return UnsafeRawPointer(message.base.descriptor)
+    }
+
+    public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
+        let c = arena.allocate(Fengqiao__Registry__V1__GetHouseholdTiesResponse.self)
+        fengqiao__registry__v1__get_household_ties_response__init(c)
+        c.pointee.n_ties = self.ties.count
+        c.pointee.ties = arena.array(self.ties) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Registry__V1__HouseholdTie.self) as UnsafeMutablePointer<Fengqiao__Registry__V1__HouseholdTie>? }
+        return UnsafeMutableRawPointer(c)
+    }
+
+    public init(_protobufUnpacked message: UnsafeRawPointer) throws {
+        self.init()
+        let c = message.assumingMemoryBound(to: Fengqiao__Registry__V1__GetHouseholdTiesResponse.self).pointee
+        self.ties = try ProtobufRuntime.array(c.ties, count: c.n_ties) { try ProtobufRuntime.message(RegistryV1.HouseholdTie.self, at: $0, field: "ties", of: Self.protoMessageName) }
     }
 }

@@ -3698,6 +3698,231 @@ void   fengqiao__registry__v1__list_audit_events_response__free_unpacked
   assert(message->base.descriptor == &fengqiao__registry__v1__list_audit_events_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   fengqiao__registry__v1__look_up_credential_request__init
+                     (Fengqiao__Registry__V1__LookUpCredentialRequest         *message)
+{
+  static const Fengqiao__Registry__V1__LookUpCredentialRequest init_value = FENGQIAO__REGISTRY__V1__LOOK_UP_CREDENTIAL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__look_up_credential_request__get_packed_size
+                     (const Fengqiao__Registry__V1__LookUpCredentialRequest *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__look_up_credential_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__look_up_credential_request__pack
+                     (const Fengqiao__Registry__V1__LookUpCredentialRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__look_up_credential_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__look_up_credential_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__LookUpCredentialRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__look_up_credential_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__LookUpCredentialRequest *
+       fengqiao__registry__v1__look_up_credential_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__LookUpCredentialRequest *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__look_up_credential_request__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__look_up_credential_request__free_unpacked
+                     (Fengqiao__Registry__V1__LookUpCredentialRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__look_up_credential_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__look_up_credential_response__init
+                     (Fengqiao__Registry__V1__LookUpCredentialResponse         *message)
+{
+  static const Fengqiao__Registry__V1__LookUpCredentialResponse init_value = FENGQIAO__REGISTRY__V1__LOOK_UP_CREDENTIAL_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__look_up_credential_response__get_packed_size
+                     (const Fengqiao__Registry__V1__LookUpCredentialResponse *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__look_up_credential_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__look_up_credential_response__pack
+                     (const Fengqiao__Registry__V1__LookUpCredentialResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__look_up_credential_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__look_up_credential_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__LookUpCredentialResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__look_up_credential_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__LookUpCredentialResponse *
+       fengqiao__registry__v1__look_up_credential_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__LookUpCredentialResponse *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__look_up_credential_response__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__look_up_credential_response__free_unpacked
+                     (Fengqiao__Registry__V1__LookUpCredentialResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__look_up_credential_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__get_household_ties_request__init
+                     (Fengqiao__Registry__V1__GetHouseholdTiesRequest         *message)
+{
+  static const Fengqiao__Registry__V1__GetHouseholdTiesRequest init_value = FENGQIAO__REGISTRY__V1__GET_HOUSEHOLD_TIES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__get_household_ties_request__get_packed_size
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesRequest *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__get_household_ties_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__get_household_ties_request__pack
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__get_household_ties_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__get_household_ties_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__get_household_ties_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__GetHouseholdTiesRequest *
+       fengqiao__registry__v1__get_household_ties_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__GetHouseholdTiesRequest *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__get_household_ties_request__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__get_household_ties_request__free_unpacked
+                     (Fengqiao__Registry__V1__GetHouseholdTiesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__get_household_ties_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__household_tie__init
+                     (Fengqiao__Registry__V1__HouseholdTie         *message)
+{
+  static const Fengqiao__Registry__V1__HouseholdTie init_value = FENGQIAO__REGISTRY__V1__HOUSEHOLD_TIE__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__household_tie__get_packed_size
+                     (const Fengqiao__Registry__V1__HouseholdTie *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__household_tie__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__household_tie__pack
+                     (const Fengqiao__Registry__V1__HouseholdTie *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__household_tie__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__household_tie__pack_to_buffer
+                     (const Fengqiao__Registry__V1__HouseholdTie *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__household_tie__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__HouseholdTie *
+       fengqiao__registry__v1__household_tie__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__HouseholdTie *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__household_tie__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__household_tie__free_unpacked
+                     (Fengqiao__Registry__V1__HouseholdTie *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__household_tie__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   fengqiao__registry__v1__get_household_ties_response__init
+                     (Fengqiao__Registry__V1__GetHouseholdTiesResponse         *message)
+{
+  static const Fengqiao__Registry__V1__GetHouseholdTiesResponse init_value = FENGQIAO__REGISTRY__V1__GET_HOUSEHOLD_TIES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t fengqiao__registry__v1__get_household_ties_response__get_packed_size
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesResponse *message)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__get_household_ties_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t fengqiao__registry__v1__get_household_ties_response__pack
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__get_household_ties_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t fengqiao__registry__v1__get_household_ties_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &fengqiao__registry__v1__get_household_ties_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Fengqiao__Registry__V1__GetHouseholdTiesResponse *
+       fengqiao__registry__v1__get_household_ties_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Fengqiao__Registry__V1__GetHouseholdTiesResponse *)
+     protobuf_c_message_unpack (&fengqiao__registry__v1__get_household_ties_response__descriptor,
+                                allocator, len, data);
+}
+void   fengqiao__registry__v1__get_household_ties_response__free_unpacked
+                     (Fengqiao__Registry__V1__GetHouseholdTiesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &fengqiao__registry__v1__get_household_ties_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor fengqiao__registry__v1__unit__field_descriptors[9] =
 {
   {
@@ -10083,6 +10308,287 @@ const ProtobufCMessageDescriptor fengqiao__registry__v1__list_audit_events_respo
   (ProtobufCMessageInit) fengqiao__registry__v1__list_audit_events_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__look_up_credential_request__field_descriptors[1] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__LookUpCredentialRequest, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__look_up_credential_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__look_up_credential_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__look_up_credential_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.LookUpCredentialRequest",
+  "LookUpCredentialRequest",
+  "Fengqiao__Registry__V1__LookUpCredentialRequest",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__LookUpCredentialRequest),
+  1,
+  fengqiao__registry__v1__look_up_credential_request__field_descriptors,
+  fengqiao__registry__v1__look_up_credential_request__field_indices_by_name,
+  1,  fengqiao__registry__v1__look_up_credential_request__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__look_up_credential_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__look_up_credential_response__field_descriptors[2] =
+{
+  {
+    "credential",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__LookUpCredentialResponse, credential),
+    &fengqiao__registry__v1__credential__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "secret_hash",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__LookUpCredentialResponse, secret_hash),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__look_up_credential_response__field_indices_by_name[] = {
+  0,   /* field[0] = credential */
+  1,   /* field[1] = secret_hash */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__look_up_credential_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__look_up_credential_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.LookUpCredentialResponse",
+  "LookUpCredentialResponse",
+  "Fengqiao__Registry__V1__LookUpCredentialResponse",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__LookUpCredentialResponse),
+  2,
+  fengqiao__registry__v1__look_up_credential_response__field_descriptors,
+  fengqiao__registry__v1__look_up_credential_response__field_indices_by_name,
+  1,  fengqiao__registry__v1__look_up_credential_response__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__look_up_credential_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__get_household_ties_request__field_descriptors[2] =
+{
+  {
+    "person_ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Fengqiao__Registry__V1__GetHouseholdTiesRequest, n_person_ids),
+    offsetof(Fengqiao__Registry__V1__GetHouseholdTiesRequest, person_ids),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resident_ids",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Fengqiao__Registry__V1__GetHouseholdTiesRequest, n_resident_ids),
+    offsetof(Fengqiao__Registry__V1__GetHouseholdTiesRequest, resident_ids),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__get_household_ties_request__field_indices_by_name[] = {
+  0,   /* field[0] = person_ids */
+  1,   /* field[1] = resident_ids */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__get_household_ties_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__get_household_ties_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.GetHouseholdTiesRequest",
+  "GetHouseholdTiesRequest",
+  "Fengqiao__Registry__V1__GetHouseholdTiesRequest",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__GetHouseholdTiesRequest),
+  2,
+  fengqiao__registry__v1__get_household_ties_request__field_descriptors,
+  fengqiao__registry__v1__get_household_ties_request__field_indices_by_name,
+  1,  fengqiao__registry__v1__get_household_ties_request__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__get_household_ties_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__household_tie__field_descriptors[6] =
+{
+  {
+    "person_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__HouseholdTie, person_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resident_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__HouseholdTie, resident_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "household_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__HouseholdTie, household_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__HouseholdTie, unit_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "station_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__HouseholdTie, station_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "moved_out",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Registry__V1__HouseholdTie, moved_out),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__household_tie__field_indices_by_name[] = {
+  2,   /* field[2] = household_id */
+  5,   /* field[5] = moved_out */
+  0,   /* field[0] = person_id */
+  1,   /* field[1] = resident_id */
+  4,   /* field[4] = station_id */
+  3,   /* field[3] = unit_id */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__household_tie__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__household_tie__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.HouseholdTie",
+  "HouseholdTie",
+  "Fengqiao__Registry__V1__HouseholdTie",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__HouseholdTie),
+  6,
+  fengqiao__registry__v1__household_tie__field_descriptors,
+  fengqiao__registry__v1__household_tie__field_indices_by_name,
+  1,  fengqiao__registry__v1__household_tie__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__household_tie__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor fengqiao__registry__v1__get_household_ties_response__field_descriptors[1] =
+{
+  {
+    "ties",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Fengqiao__Registry__V1__GetHouseholdTiesResponse, n_ties),
+    offsetof(Fengqiao__Registry__V1__GetHouseholdTiesResponse, ties),
+    &fengqiao__registry__v1__household_tie__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned fengqiao__registry__v1__get_household_ties_response__field_indices_by_name[] = {
+  0,   /* field[0] = ties */
+};
+static const ProtobufCIntRange fengqiao__registry__v1__get_household_ties_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor fengqiao__registry__v1__get_household_ties_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "fengqiao.registry.v1.GetHouseholdTiesResponse",
+  "GetHouseholdTiesResponse",
+  "Fengqiao__Registry__V1__GetHouseholdTiesResponse",
+  "fengqiao.registry.v1",
+  sizeof(Fengqiao__Registry__V1__GetHouseholdTiesResponse),
+  1,
+  fengqiao__registry__v1__get_household_ties_response__field_descriptors,
+  fengqiao__registry__v1__get_household_ties_response__field_indices_by_name,
+  1,  fengqiao__registry__v1__get_household_ties_response__number_ranges,
+  (ProtobufCMessageInit) fengqiao__registry__v1__get_household_ties_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue fengqiao__registry__v1__unit_kind__enum_values_by_number[10] =
 {
   { "UNIT_KIND_UNSPECIFIED", "FENGQIAO__REGISTRY__V1__UNIT_KIND__UNIT_KIND_UNSPECIFIED", 0 },
@@ -10511,7 +11017,7 @@ const ProtobufCEnumDescriptor fengqiao__registry__v1__personal_data_field__descr
   fengqiao__registry__v1__personal_data_field__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_descriptors[42] =
+static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_descriptors[44] =
 {
   { "CreateUnit", &fengqiao__registry__v1__create_unit_request__descriptor, &fengqiao__registry__v1__unit__descriptor },
   { "GetUnit", &fengqiao__registry__v1__get_unit_request__descriptor, &fengqiao__registry__v1__unit__descriptor },
@@ -10555,6 +11061,8 @@ static const ProtobufCMethodDescriptor fengqiao__registry__v1__registry__method_
   { "WhoAmI", &fengqiao__registry__v1__who_am_irequest__descriptor, &fengqiao__registry__v1__credential__descriptor },
   { "RevealPersonalData", &fengqiao__registry__v1__reveal_personal_data_request__descriptor, &fengqiao__registry__v1__reveal_personal_data_response__descriptor },
   { "ListAuditEvents", &fengqiao__registry__v1__list_audit_events_request__descriptor, &fengqiao__registry__v1__list_audit_events_response__descriptor },
+  { "LookUpCredential", &fengqiao__registry__v1__look_up_credential_request__descriptor, &fengqiao__registry__v1__look_up_credential_response__descriptor },
+  { "GetHouseholdTies", &fengqiao__registry__v1__get_household_ties_request__descriptor, &fengqiao__registry__v1__get_household_ties_response__descriptor },
 };
 const unsigned fengqiao__registry__v1__registry__method_indices_by_name[] = {
   13,        /* AddTeamMember */
@@ -10567,6 +11075,7 @@ const unsigned fengqiao__registry__v1__registry__method_indices_by_name[] = {
   0,        /* CreateUnit */
   9,        /* DeactivatePerson */
   25,        /* GetFloorPlan */
+  43,        /* GetHouseholdTies */
   17,        /* GetMediatorCandidates */
   7,        /* GetPerson */
   1,        /* GetUnit */
@@ -10586,6 +11095,7 @@ const unsigned fengqiao__registry__v1__registry__method_indices_by_name[] = {
   15,        /* ListTeamMembers */
   12,        /* ListTeams */
   3,        /* ListUnits */
+  42,        /* LookUpCredential */
   27,        /* MoveOutResident */
   32,        /* RecordChatGroupActivity */
   6,        /* RegisterPerson */
@@ -10607,7 +11117,7 @@ const ProtobufCServiceDescriptor fengqiao__registry__v1__registry__descriptor =
   "Registry",
   "Fengqiao__Registry__V1__Registry",
   "fengqiao.registry.v1",
-  42,
+  44,
   fengqiao__registry__v1__registry__method_descriptors,
   fengqiao__registry__v1__registry__method_indices_by_name
 };
@@ -10946,6 +11456,22 @@ void fengqiao__registry__v1__registry__list_audit_events(ProtobufCService *servi
 {
   assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
   service->invoke(service, 41, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void fengqiao__registry__v1__registry__look_up_credential(ProtobufCService *service,
+                                                          const Fengqiao__Registry__V1__LookUpCredentialRequest *input,
+                                                          Fengqiao__Registry__V1__LookUpCredentialResponse_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
+  service->invoke(service, 42, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void fengqiao__registry__v1__registry__get_household_ties(ProtobufCService *service,
+                                                          const Fengqiao__Registry__V1__GetHouseholdTiesRequest *input,
+                                                          Fengqiao__Registry__V1__GetHouseholdTiesResponse_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &fengqiao__registry__v1__registry__descriptor);
+  service->invoke(service, 43, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void fengqiao__registry__v1__registry__init (Fengqiao__Registry__V1__Registry_Service *service,
                                              Fengqiao__Registry__V1__Registry_ServiceDestroy destroy)

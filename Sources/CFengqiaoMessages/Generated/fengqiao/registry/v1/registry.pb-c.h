@@ -100,6 +100,11 @@ typedef struct Fengqiao__Registry__V1__RevealPersonalDataResponse Fengqiao__Regi
 typedef struct Fengqiao__Registry__V1__AuditEvent Fengqiao__Registry__V1__AuditEvent;
 typedef struct Fengqiao__Registry__V1__ListAuditEventsRequest Fengqiao__Registry__V1__ListAuditEventsRequest;
 typedef struct Fengqiao__Registry__V1__ListAuditEventsResponse Fengqiao__Registry__V1__ListAuditEventsResponse;
+typedef struct Fengqiao__Registry__V1__LookUpCredentialRequest Fengqiao__Registry__V1__LookUpCredentialRequest;
+typedef struct Fengqiao__Registry__V1__LookUpCredentialResponse Fengqiao__Registry__V1__LookUpCredentialResponse;
+typedef struct Fengqiao__Registry__V1__GetHouseholdTiesRequest Fengqiao__Registry__V1__GetHouseholdTiesRequest;
+typedef struct Fengqiao__Registry__V1__HouseholdTie Fengqiao__Registry__V1__HouseholdTie;
+typedef struct Fengqiao__Registry__V1__GetHouseholdTiesResponse Fengqiao__Registry__V1__GetHouseholdTiesResponse;
 
 
 /* --- enums --- */
@@ -1919,6 +1924,100 @@ struct  Fengqiao__Registry__V1__ListAuditEventsResponse
     , 0,NULL, NULL }
 
 
+struct  Fengqiao__Registry__V1__LookUpCredentialRequest
+{
+  ProtobufCMessage base;
+  int64_t id;
+};
+#define FENGQIAO__REGISTRY__V1__LOOK_UP_CREDENTIAL_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__look_up_credential_request__descriptor) \
+    , 0 }
+
+
+struct  Fengqiao__Registry__V1__LookUpCredentialResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Unset when no credential has this id.
+   */
+  Fengqiao__Registry__V1__Credential *credential;
+  /*
+   * SHA-256 of the credential's secret (32 bytes); empty when `credential` is unset.
+   */
+  ProtobufCBinaryData secret_hash;
+};
+#define FENGQIAO__REGISTRY__V1__LOOK_UP_CREDENTIAL_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__look_up_credential_response__descriptor) \
+    , NULL, {0,NULL} }
+
+
+struct  Fengqiao__Registry__V1__GetHouseholdTiesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Registry people, 0-200, each once.
+   */
+  size_t n_person_ids;
+  int64_t *person_ids;
+  /*
+   * Registry residents, 0-200, each once; at least one id in the two lists.
+   */
+  size_t n_resident_ids;
+  int64_t *resident_ids;
+};
+#define FENGQIAO__REGISTRY__V1__GET_HOUSEHOLD_TIES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__get_household_ties_request__descriptor) \
+    , 0,NULL, 0,NULL }
+
+
+/*
+ * A person or resident and the household they belong to.
+ */
+struct  Fengqiao__Registry__V1__HouseholdTie
+{
+  ProtobufCMessage base;
+  /*
+   * The person asked about, for a tie found through a person's national ID number; 0 otherwise.
+   */
+  int64_t person_id;
+  /*
+   * The resident: the one asked about, or a current resident with the person's ID number.
+   */
+  int64_t resident_id;
+  /*
+   * The resident's household; 0 when not placed in one.
+   */
+  int64_t household_id;
+  /*
+   * The resident's community or village, and its station.
+   */
+  int64_t unit_id;
+  int64_t station_id;
+  /*
+   * Whether the resident has moved out.
+   */
+  protobuf_c_boolean moved_out;
+};
+#define FENGQIAO__REGISTRY__V1__HOUSEHOLD_TIE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__household_tie__descriptor) \
+    , 0, 0, 0, 0, 0, 0 }
+
+
+struct  Fengqiao__Registry__V1__GetHouseholdTiesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * One tie per resident asked about (ids not found are left out), then one per current resident
+   * tied to each person asked about; by person, then resident id.
+   */
+  size_t n_ties;
+  Fengqiao__Registry__V1__HouseholdTie **ties;
+};
+#define FENGQIAO__REGISTRY__V1__GET_HOUSEHOLD_TIES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&fengqiao__registry__v1__get_household_ties_response__descriptor) \
+    , 0,NULL }
+
+
 /* Fengqiao__Registry__V1__Unit methods */
 void   fengqiao__registry__v1__unit__init
                      (Fengqiao__Registry__V1__Unit         *message);
@@ -3477,6 +3576,101 @@ Fengqiao__Registry__V1__ListAuditEventsResponse *
 void   fengqiao__registry__v1__list_audit_events_response__free_unpacked
                      (Fengqiao__Registry__V1__ListAuditEventsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__LookUpCredentialRequest methods */
+void   fengqiao__registry__v1__look_up_credential_request__init
+                     (Fengqiao__Registry__V1__LookUpCredentialRequest         *message);
+size_t fengqiao__registry__v1__look_up_credential_request__get_packed_size
+                     (const Fengqiao__Registry__V1__LookUpCredentialRequest   *message);
+size_t fengqiao__registry__v1__look_up_credential_request__pack
+                     (const Fengqiao__Registry__V1__LookUpCredentialRequest   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__look_up_credential_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__LookUpCredentialRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__LookUpCredentialRequest *
+       fengqiao__registry__v1__look_up_credential_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__look_up_credential_request__free_unpacked
+                     (Fengqiao__Registry__V1__LookUpCredentialRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__LookUpCredentialResponse methods */
+void   fengqiao__registry__v1__look_up_credential_response__init
+                     (Fengqiao__Registry__V1__LookUpCredentialResponse         *message);
+size_t fengqiao__registry__v1__look_up_credential_response__get_packed_size
+                     (const Fengqiao__Registry__V1__LookUpCredentialResponse   *message);
+size_t fengqiao__registry__v1__look_up_credential_response__pack
+                     (const Fengqiao__Registry__V1__LookUpCredentialResponse   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__look_up_credential_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__LookUpCredentialResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__LookUpCredentialResponse *
+       fengqiao__registry__v1__look_up_credential_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__look_up_credential_response__free_unpacked
+                     (Fengqiao__Registry__V1__LookUpCredentialResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__GetHouseholdTiesRequest methods */
+void   fengqiao__registry__v1__get_household_ties_request__init
+                     (Fengqiao__Registry__V1__GetHouseholdTiesRequest         *message);
+size_t fengqiao__registry__v1__get_household_ties_request__get_packed_size
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesRequest   *message);
+size_t fengqiao__registry__v1__get_household_ties_request__pack
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesRequest   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__get_household_ties_request__pack_to_buffer
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__GetHouseholdTiesRequest *
+       fengqiao__registry__v1__get_household_ties_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__get_household_ties_request__free_unpacked
+                     (Fengqiao__Registry__V1__GetHouseholdTiesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__HouseholdTie methods */
+void   fengqiao__registry__v1__household_tie__init
+                     (Fengqiao__Registry__V1__HouseholdTie         *message);
+size_t fengqiao__registry__v1__household_tie__get_packed_size
+                     (const Fengqiao__Registry__V1__HouseholdTie   *message);
+size_t fengqiao__registry__v1__household_tie__pack
+                     (const Fengqiao__Registry__V1__HouseholdTie   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__household_tie__pack_to_buffer
+                     (const Fengqiao__Registry__V1__HouseholdTie   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__HouseholdTie *
+       fengqiao__registry__v1__household_tie__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__household_tie__free_unpacked
+                     (Fengqiao__Registry__V1__HouseholdTie *message,
+                      ProtobufCAllocator *allocator);
+/* Fengqiao__Registry__V1__GetHouseholdTiesResponse methods */
+void   fengqiao__registry__v1__get_household_ties_response__init
+                     (Fengqiao__Registry__V1__GetHouseholdTiesResponse         *message);
+size_t fengqiao__registry__v1__get_household_ties_response__get_packed_size
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesResponse   *message);
+size_t fengqiao__registry__v1__get_household_ties_response__pack
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesResponse   *message,
+                      uint8_t             *out);
+size_t fengqiao__registry__v1__get_household_ties_response__pack_to_buffer
+                     (const Fengqiao__Registry__V1__GetHouseholdTiesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Fengqiao__Registry__V1__GetHouseholdTiesResponse *
+       fengqiao__registry__v1__get_household_ties_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   fengqiao__registry__v1__get_household_ties_response__free_unpacked
+                     (Fengqiao__Registry__V1__GetHouseholdTiesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Fengqiao__Registry__V1__Unit_Closure)
@@ -3725,6 +3919,21 @@ typedef void (*Fengqiao__Registry__V1__ListAuditEventsRequest_Closure)
 typedef void (*Fengqiao__Registry__V1__ListAuditEventsResponse_Closure)
                  (const Fengqiao__Registry__V1__ListAuditEventsResponse *message,
                   void *closure_data);
+typedef void (*Fengqiao__Registry__V1__LookUpCredentialRequest_Closure)
+                 (const Fengqiao__Registry__V1__LookUpCredentialRequest *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__LookUpCredentialResponse_Closure)
+                 (const Fengqiao__Registry__V1__LookUpCredentialResponse *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__GetHouseholdTiesRequest_Closure)
+                 (const Fengqiao__Registry__V1__GetHouseholdTiesRequest *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__HouseholdTie_Closure)
+                 (const Fengqiao__Registry__V1__HouseholdTie *message,
+                  void *closure_data);
+typedef void (*Fengqiao__Registry__V1__GetHouseholdTiesResponse_Closure)
+                 (const Fengqiao__Registry__V1__GetHouseholdTiesResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -3900,6 +4109,14 @@ struct Fengqiao__Registry__V1__Registry_Service
                             const Fengqiao__Registry__V1__ListAuditEventsRequest *input,
                             Fengqiao__Registry__V1__ListAuditEventsResponse_Closure closure,
                             void *closure_data);
+  void (*look_up_credential)(Fengqiao__Registry__V1__Registry_Service *service,
+                             const Fengqiao__Registry__V1__LookUpCredentialRequest *input,
+                             Fengqiao__Registry__V1__LookUpCredentialResponse_Closure closure,
+                             void *closure_data);
+  void (*get_household_ties)(Fengqiao__Registry__V1__Registry_Service *service,
+                             const Fengqiao__Registry__V1__GetHouseholdTiesRequest *input,
+                             Fengqiao__Registry__V1__GetHouseholdTiesResponse_Closure closure,
+                             void *closure_data);
 };
 typedef void (*Fengqiao__Registry__V1__Registry_ServiceDestroy)(Fengqiao__Registry__V1__Registry_Service *);
 void fengqiao__registry__v1__registry__init (Fengqiao__Registry__V1__Registry_Service *service,
@@ -3949,7 +4166,9 @@ void fengqiao__registry__v1__registry__init (Fengqiao__Registry__V1__Registry_Se
       function_prefix__ ## list_credentials,\
       function_prefix__ ## who_am_i,\
       function_prefix__ ## reveal_personal_data,\
-      function_prefix__ ## list_audit_events  }
+      function_prefix__ ## list_audit_events,\
+      function_prefix__ ## look_up_credential,\
+      function_prefix__ ## get_household_ties  }
 void fengqiao__registry__v1__registry__create_unit(ProtobufCService *service,
                                                    const Fengqiao__Registry__V1__CreateUnitRequest *input,
                                                    Fengqiao__Registry__V1__Unit_Closure closure,
@@ -4118,6 +4337,14 @@ void fengqiao__registry__v1__registry__list_audit_events(ProtobufCService *servi
                                                          const Fengqiao__Registry__V1__ListAuditEventsRequest *input,
                                                          Fengqiao__Registry__V1__ListAuditEventsResponse_Closure closure,
                                                          void *closure_data);
+void fengqiao__registry__v1__registry__look_up_credential(ProtobufCService *service,
+                                                          const Fengqiao__Registry__V1__LookUpCredentialRequest *input,
+                                                          Fengqiao__Registry__V1__LookUpCredentialResponse_Closure closure,
+                                                          void *closure_data);
+void fengqiao__registry__v1__registry__get_household_ties(ProtobufCService *service,
+                                                          const Fengqiao__Registry__V1__GetHouseholdTiesRequest *input,
+                                                          Fengqiao__Registry__V1__GetHouseholdTiesResponse_Closure closure,
+                                                          void *closure_data);
 
 /* --- descriptors --- */
 
@@ -4214,6 +4441,11 @@ extern const ProtobufCMessageDescriptor fengqiao__registry__v1__reveal_personal_
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__audit_event__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_audit_events_request__descriptor;
 extern const ProtobufCMessageDescriptor fengqiao__registry__v1__list_audit_events_response__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__look_up_credential_request__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__look_up_credential_response__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__get_household_ties_request__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__household_tie__descriptor;
+extern const ProtobufCMessageDescriptor fengqiao__registry__v1__get_household_ties_response__descriptor;
 extern const ProtobufCServiceDescriptor fengqiao__registry__v1__registry__descriptor;
 
 PROTOBUF_C__END_DECLS
