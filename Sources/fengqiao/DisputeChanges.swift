@@ -92,7 +92,10 @@ extension DisputeCommand {
         @Option(help: ArgumentHelp("The lead mediator.", valueName: "person-id"))
         var lead: Int64
 
-        @Option(help: ArgumentHelp("A co-mediator, as person=…,role=… and optionally org= (see above); repeat for each, at most 10.", valueName: "co-mediator"))
+        @Option(
+            help: ArgumentHelp(
+                "A co-mediator, as person=…,role=… and optionally org= (see above); repeat for each, at most 10.",
+                valueName: "co-mediator"))
         var co: [String] = []
 
         @Option(help: "Why a lead whose tier does not fit the level is assigned, 4-500 characters.")
@@ -298,7 +301,7 @@ extension DisputeCommand {
                 var parties = consent
                 if allParties {
                     guard let current = try await mediation.getDispute(.init(id: change.id), client.callOptions).dispute else {
-                        throw ValidationError("the service answered no dispute \(change.id)")
+                        throw DisputeCommandFailure("the service answered no dispute \(change.id)")
                     }
                     version = version ?? current.version
                     parties = current.parties.map(\.id)

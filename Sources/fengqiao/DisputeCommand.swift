@@ -50,7 +50,8 @@ struct DisputeChangeOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "The dispute's version you last read (dispute show); when it changed since, the call fails with ABORTED. Omitted, the dispute is read first and its current version used, giving up that check.",
+            "The dispute's version you last read (dispute show); when it changed since, the call fails with ABORTED. "
+                + "Omitted, the dispute is read first and its current version used, giving up that check.",
             valueName: "version"))
     var expectedVersion: Int64?
 
@@ -92,7 +93,8 @@ struct DisputeFilterOptions: ParsableArguments {
     @Option(
         parsing: .upToNextOption,
         help: ArgumentHelp(
-            "Only these categories: neighbours, family-and-marriage, land-and-homestead, labour-and-work-injury, medical, consumer-and-commercial, traffic, property-management, debts, other.",
+            "Only these categories: neighbours, family-and-marriage, land-and-homestead, labour-and-work-injury, medical, "
+                + "consumer-and-commercial, traffic, property-management, debts, other.",
             valueName: "category"))
     var category: [String] = []
 

@@ -37,9 +37,9 @@ extension DisputeCommand {
         var source: String
 
         @Option(
-            help:
-                "neighbours, family-and-marriage, land-and-homestead, labour-and-work-injury, medical, consumer-and-commercial, traffic, property-management, debts or other."
-        )
+            help: ArgumentHelp(
+                "neighbours, family-and-marriage, land-and-homestead, labour-and-work-injury, medical, consumer-and-commercial, "
+                    + "traffic, property-management, debts or other."))
         var category: String
 
         @Option(help: ArgumentHelp("The community or village where it arose (its code).", valueName: "code"))
@@ -51,7 +51,10 @@ extension DisputeCommand {
         @Option(help: "What happened, 1-2,000 characters.")
         var description: String
 
-        @Option(help: ArgumentHelp("A party, as name=…,role=… and optionally phone=, national-id=, resident=, person= (see above); repeat for each.", valueName: "party"))
+        @Option(
+            help: ArgumentHelp(
+                "A party, as name=…,role=… and optionally phone=, national-id=, resident=, person= (see above); repeat for each.",
+                valueName: "party"))
         var party: [String] = []
 
         @Option(help: ArgumentHelp("How many people are involved, 1-100,000 (default: the number of parties).", valueName: "n"))
@@ -63,7 +66,10 @@ extension DisputeCommand {
         @Option(help: ArgumentHelp("When it was reported (default: now).", valueName: "time"))
         var reportedAt: String?
 
-        @Option(help: ArgumentHelp("Who reported it, a registry person (default: you).", valueName: "person-id"))
+        @Option(
+            help: ArgumentHelp(
+                "Who reported it, a registry person (default: you; a credential without a person must name the reporter).",
+                valueName: "person-id"))
         var reportedByPerson: Int64?
 
         @Option(help: ArgumentHelp("Who reported it, when not a registry person (a resident who walked in).", valueName: "name"))

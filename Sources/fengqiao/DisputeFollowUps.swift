@@ -119,7 +119,7 @@ extension DisputeCommand {
                     let answer = try await mediation.getDispute(.init(id: change.id), client.callOptions)
                     let pending = (answer.history?.followUps ?? []).filter { $0.result == .unspecified && !$0.cancelled }
                     guard let earliest = pending.min(by: { ($0.dueDate?.text ?? "", $0.id) < ($1.dueDate?.text ?? "", $1.id) }) else {
-                        throw ValidationError("dispute \(change.id) has no pending follow-up visit")
+                        throw DisputeCommandFailure("dispute \(change.id) has no pending follow-up visit")
                     }
                     visit = earliest.id
                     version = version ?? answer.dispute?.version

@@ -152,6 +152,15 @@ func checkID(_ id: Int64?, option: String) throws {
     if let id, id <= 0 { throw ValidationError("\(option) must be a positive id, not \(id)") }
 }
 
+/// Why a dispute command stopped after reading the dispute, printed as one line with exit status 1.
+struct DisputeCommandFailure: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
 extension MediationV1.Mediation.Client {
     /// The version to send as `expected_version`: `given`, else the dispute's version as it stands now.
     ///

@@ -87,7 +87,9 @@ enum DisputeText {
         if let grade = dispute.grade {
             let how = grade.overridden ? "set by hand, suggested \(grade.suggestedLevel): \(grade.overrideReason)" : "suggested"
             add("level", "\(grade.level) (\(how))")
-            add("grounds", grade.reasons.map { "\($0.textZh) (\($0.rule), ≥\($0.minimumLevel))" }.joined(separator: "; "))
+            for (index, reason) in grade.reasons.enumerated() {
+                lines.append((index == 0 ? "grounds" : "", "\(reason.textZh) (\(reason.rule), at least \(reason.minimumLevel))"))
+            }
             add("repeat of", grade.repeatOfDisputeID == 0 ? "" : "dispute \(grade.repeatOfDisputeID)")
         }
         add("handling", handling(dispute.handlingLevel) + (dispute.escalatedBeyondStation ? "; escalated beyond the station" : ""))
