@@ -146,7 +146,14 @@ struct MediationClientOptions: ParsableArguments {
 
     /// Runs `body` with a mediation client, turning an RPC failure into one line and exit status 1.
     func withMediation<T>(_ body: (MediationV1.Mediation.Client) async throws -> T) async throws -> T {
-        try await withMediationAndRegistry { mediation, _ in try await body(mediation) }
+        _ = try client.token()  // an unreadable token file is a usage error, before any call
+        let mediation = RPCClient(configuration: try client.clientConfiguration(address: try address()))
+        defer { mediation.close() }
+        do {
+            return try await body(MediationV1.Mediation.Client(mediation))
+        } catch let error as RPCError {
+            throw CommandFailure(error)
+        }
     }
 
     /// Runs `body` with a mediation client and a registry client, turning an RPC failure into one line
