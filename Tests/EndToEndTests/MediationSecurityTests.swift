@@ -187,6 +187,12 @@ extension RegistryCLITests {
             ])
             #expect(try events.map { try $0.decode(String.self, column: "outcome") } == ["OK", "OK", "INVALID_ARGUMENT"])
             #expect(try events[1].decode([String].self, column: "targets") == ["dispute:\(dispute.id)"])
+            // Mediation's calls to the registry carry the officer's identity, relayed by mediation (the
+            // access layer's own look-up of the community's station is mediation's, as the service).
+            let relayed = try await pool.query(
+                "SELECT DISTINCT role, relayed_by FROM audit.event WHERE service = 'registry' AND method LIKE '%/GetUnit'")
+            #expect(Set(try relayed.map { "\(try $0.decode(String?.self, column: "role") ?? "")/\(try $0.decode(String?.self, column: "relayed_by") ?? "")" })
+                == ["officer/mediation", "service/"])
             let text = try await pool.queryValue("SELECT string_agg(coalesce(detail, '') || array_to_string(targets, ','), ' ') FROM audit.event", as: String.self)
             #expect(!text.contains(id) && !text.contains(phone))
             await pool.close()
