@@ -59,11 +59,18 @@ struct ClientOptions: ParsableArguments {
 
     /// The address to call.
     func address() throws -> RPCAddress {
-        let text = addr ?? ProcessInfo.processInfo.environment["FENGQIAO_REGISTRY_ADDR"] ?? "127.0.0.1:7101"
+        try Self.address(addr, variable: "FENGQIAO_REGISTRY_ADDR", fallback: "127.0.0.1:7101", option: "--addr")
+    }
+
+    /// An address from its option, else the variable, else the fallback.
+    ///
+    /// - Throws: `ValidationError` naming the option when the text is not host:port.
+    static func address(_ given: String?, variable: String, fallback: String, option: String) throws -> RPCAddress {
+        let text = given ?? ProcessInfo.processInfo.environment[variable] ?? fallback
         do {
-            return try ServiceConfiguration.address(text, variable: "--addr")
+            return try ServiceConfiguration.address(text, variable: option)
         } catch {
-            throw ValidationError("--addr must be host:port, not \(text)")
+            throw ValidationError("\(option) must be host:port, not \(text)")
         }
     }
 
@@ -136,12 +143,7 @@ struct MediationClientOptions: ParsableArguments {
 
     /// The mediation service's address.
     func address() throws -> RPCAddress {
-        let text = mediationAddr ?? ProcessInfo.processInfo.environment["FENGQIAO_MEDIATION_ADDR"] ?? "127.0.0.1:7102"
-        do {
-            return try ServiceConfiguration.address(text, variable: "--mediation-addr")
-        } catch {
-            throw ValidationError("--mediation-addr must be host:port, not \(text)")
-        }
+        try ClientOptions.address(mediationAddr, variable: "FENGQIAO_MEDIATION_ADDR", fallback: "127.0.0.1:7102", option: "--mediation-addr")
     }
 
     /// Runs `body` with a mediation client, turning an RPC failure into one line and exit status 1.

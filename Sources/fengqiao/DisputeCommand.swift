@@ -73,13 +73,23 @@ struct DisputeChangeOptions: ParsableArguments {
     }
 }
 
-/// Which disputes `dispute list` and `dispute export` take.
-struct DisputeFilterOptions: ParsableArguments {
+/// Where the disputes of a list are: a station, a unit's subtree, by code.
+struct DisputePlaceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only the disputes of this station (its code).", valueName: "code"))
     var station: String?
 
     @Option(help: ArgumentHelp("Only disputes arising in this unit's subtree (its code), e.g. a police room.", valueName: "code"))
     var unit: String?
+
+    /// The ids of the station and the unit, 0 for those not given, looked up in the registry.
+    func ids(_ registry: RegistryV1.Registry.Client, _ options: CallOptions) async throws -> (station: Int64, unit: Int64) {
+        (try await registry.unitID(station, options), try await registry.unitID(unit, options))
+    }
+}
+
+/// Which disputes `dispute list` and `dispute export` take.
+struct DisputeFilterOptions: ParsableArguments {
+    @OptionGroup var place: DisputePlaceOptions
 
     @Option(
         parsing: .upToNextOption,
@@ -135,8 +145,7 @@ struct DisputeFilterOptions: ParsableArguments {
     /// The whole filter, the codes looked up in the registry.
     func filter(_ registry: RegistryV1.Registry.Client, _ options: CallOptions) async throws -> MediationV1.DisputeFilter {
         var filter = try localFilter()
-        filter.stationID = try await registry.unitID(station, options)
-        filter.unitID = try await registry.unitID(unit, options)
+        (filter.stationID, filter.unitID) = try await place.ids(registry, options)
         return filter
     }
 }

@@ -129,11 +129,7 @@ extension DisputeCommand {
                   fengqiao dispute overdue --station QS-CG --as-of "2026-08-01 08:00"
                 """)
 
-        @Option(help: ArgumentHelp("Only the disputes of this station (its code).", valueName: "code"))
-        var station: String?
-
-        @Option(help: ArgumentHelp("Only disputes arising in this unit's subtree (its code).", valueName: "code"))
-        var unit: String?
+        @OptionGroup var place: DisputePlaceOptions
 
         @Option(help: ArgumentHelp("Judge at this time (default: now).", valueName: "time"))
         var asOf: String?
@@ -151,8 +147,7 @@ extension DisputeCommand {
         func run() async throws {
             let asOf = try asOf.map { try parseInstant($0, option: "--as-of", dayAllowed: true) } ?? 0
             let overdue = try await client.withMediationAndRegistry { mediation, registry in
-                let stationID = try await registry.unitID(station, client.callOptions)
-                let unitID = try await registry.unitID(unit, client.callOptions)
+                let (stationID, unitID) = try await place.ids(registry, client.callOptions)
                 return try await somePages(limit: limit) { page in
                     let answer = try await mediation.listOverdueDisputes(
                         .init(stationID: stationID, unitID: unitID, asOfMs: asOf, page: page), client.callOptions)
