@@ -22,7 +22,8 @@ struct DisputeCommand: AsyncParsableCommand {
 
             Times are given as YYYY-MM-DD HH:MM in China Standard Time, or ISO 8601 with a zone, and are \
             printed in China Standard Time. Phone and national ID numbers print masked, as the service \
-            answers them.
+            answers them. With --json, a command that files or changes a dispute prints it as one object, \
+            show prints {dispute, history}, and lists print arrays.
 
             A dispute's life, by hand:
               fengqiao dispute file --source walk-in --category neighbours \\
