@@ -163,7 +163,7 @@ extension DisputeStore {
                 "SELECT \(unsafeRaw: DisputeRows.agreementColumns) FROM mediation.agreement WHERE dispute_id = \(id) ORDER BY id"
             ).map(DisputeRows.agreement)
             history.followUps = try await db.query(
-                "SELECT \(unsafeRaw: DisputeRows.followUpColumns) FROM mediation.follow_up WHERE dispute_id = \(id) ORDER BY due_date, id"
+                "SELECT \(unsafeRaw: DisputeRows.followUpColumns) FROM mediation.follow_up WHERE dispute_id = \(id) ORDER BY id"
             ).map(DisputeRows.followUp)
             return history
         }
