@@ -196,6 +196,24 @@ extension RegistryCLITests {
             let text = try await pool.queryValue("SELECT string_agg(coalesce(detail, '') || array_to_string(targets, ','), ' ') FROM audit.event", as: String.self)
             #expect(!text.contains(id) && !text.contains(phone))
             await pool.close()
+
+            // Mediation's own login appends history and updates state, but deletes nothing and reads no registry table.
+            let login = PostgresPool(
+                configuration: try TestPostgres.serviceConfiguration(role: "mediation", database: try PostgresConfiguration(fixture.ownerURL).database ?? ""),
+                options: .init(maximumConnections: 1), logger: TestPostgres.testLogger())
+            for statement: PostgresQuery in [
+                "DELETE FROM mediation.dispute", "DELETE FROM mediation.stage_move", "SELECT count(*) FROM registry.resident",
+                "UPDATE audit.event SET outcome = 'OK'",
+            ] {
+                do {
+                    try await login.execute(statement)
+                    Issue.record("the mediation login ran: \(statement.sql)")
+                } catch let error as PostgresError {
+                    #expect(error.sqlState == "42501", "\(statement.sql): \(error)")
+                }
+            }
+            #expect(try await login.queryValue("SELECT count(*) FROM mediation.party", as: Int64.self) == 2)
+            await login.close()
         }
     }
 }
