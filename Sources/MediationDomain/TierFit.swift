@@ -38,7 +38,7 @@ public enum TierFit {
             guard overrideReason.isEmpty else {
                 throw MediationRuleViolation(
                     .tierFit, field: "tier_override_reason",
-                    "a \(tier) mediator may lead a \(level) dispute, which needs \(minimum) or better; no override reason is needed"
+                    "\(article(tier)) \(tier) mediator may lead a \(level) dispute, which needs \(minimum) or better; no override reason is needed"
                 )
             }
             return .fits
@@ -46,11 +46,16 @@ public enum TierFit {
         guard !overrideReason.isEmpty else {
             throw MediationRuleViolation(
                 .tierFit, field: "lead_person_id",
-                "a \(tier) mediator may not lead a \(level) dispute, which needs \(minimum) or better, without tier_override_reason"
+                "\(article(tier)) \(tier) mediator may not lead a \(level) dispute, which needs \(minimum) or better, without tier_override_reason"
             )
         }
         return .overridden(reason: overrideReason)
     }
+}
+
+/// "a" or "an" before a tier's name ("an iron mediator").
+private func article(_ tier: MediatorTier) -> String {
+    tier == .iron ? "an" : "a"
 }
 
 /// Limits of an assignment.

@@ -163,7 +163,7 @@ extension DisputeStore {
                 "SELECT \(unsafeRaw: DisputeRows.agreementColumns) FROM mediation.agreement WHERE dispute_id = \(id) ORDER BY id"
             ).map(DisputeRows.agreement)
             history.followUps = try await db.query(
-                "SELECT \(unsafeRaw: DisputeRows.followUpColumns) FROM mediation.follow_up WHERE dispute_id = \(id) ORDER BY due_date, id"
+                "SELECT \(unsafeRaw: DisputeRows.followUpColumns) FROM mediation.follow_up WHERE dispute_id = \(id) ORDER BY id"
             ).map(DisputeRows.followUp)
             return history
         }
@@ -219,6 +219,19 @@ extension DisputeStore {
             return MediationV1.OverdueDispute(dispute: dispute, limitHours: limitHours, dueAtMs: key.dueAt, overdueByMs: query.now - key.dueAt)
         }
         return (overdue, more ? keys.last.map { OverdueToken(dueAt: $0.dueAt, id: $0.id) } : nil)
+    }
+
+    /// How many disputes in screening, intervention or joint mediation each person leads.
+    func openCases(ledBy personIDs: [Int64]) async throws -> [Int64: Int32] {
+        let rows = try await pool.query(
+            """
+            SELECT mediator_ids[1] AS lead, count(*)::int AS open FROM mediation.dispute
+            WHERE mediator_ids[1] = ANY(\(personIDs)) AND stage IN ('screening', 'intervention', 'joint_mediation')
+            GROUP BY mediator_ids[1]
+            """)
+        var open = Dictionary(uniqueKeysWithValues: personIDs.map { ($0, Int32(0)) })
+        for row in rows { open[try row.decode(Int64.self, column: "lead")] = try row.decode(Int32.self, column: "open") }
+        return open
     }
 
     /// Now, in Unix milliseconds.

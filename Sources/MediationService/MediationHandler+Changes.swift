@@ -105,12 +105,28 @@ extension MediationHandler {
             let person = try await person(co.personID, field: "co_mediators[\(index)].person_id", context: context)
             coMediators.append(CoMediatorRecord(personID: co.personID, name: person.name, role: co.role.shortName ?? "", organisation: organisations[index]))
         }
-        return try await store.assign(
+        let assigned = try await store.assign(
             request.disputeID, expectedVersion: request.expectedVersion,
             .init(
                 leadPersonID: request.leadPersonID, leadName: lead.personName, leadTier: tier, leadTierName: lead.tier.shortName ?? "",
                 tierOverrideReason: overrideReason, coMediators: coMediators, note: note),
             by: actor(context), allow: Self.allow(context.caller))
+        await reportLoad(of: [request.leadPersonID, dispute.assignment?.leadPersonID ?? 0], context: context)
+        return assigned
+    }
+
+    /// Tells the registry the open cases of the leads a change touched. The change is already made,
+    /// so a registry that does not take the report costs only a log line; the next report corrects it.
+    func reportLoad(of leads: [Int64], context: ServerContext) async {
+        let leads = Array(Set(leads.filter { $0 != 0 }))
+        guard !leads.isEmpty else { return }
+        do {
+            for (person, open) in try await store.openCases(ledBy: leads).sorted(by: { $0.key < $1.key }) {
+                try await registry.reportLoad(personID: person, openCases: open, context: context)
+            }
+        } catch {
+            context.logger.warning("mediator load not reported to the registry", metadata: ["error": "\(error)"])
+        }
     }
 
     public func advanceStage(_ request: MediationV1.AdvanceStageRequest, context: ServerContext) async throws -> MediationV1.Dispute {
@@ -159,9 +175,11 @@ extension MediationHandler {
         }
         let at = instant(request.signedAtMs, field: "signed_at_ms", &check)
         try check.finish()
-        return try await store.agree(
+        let dispute = try await store.agree(
             request.disputeID, expectedVersion: request.expectedVersion, terms: terms, consentingPartyIDs: request.consentingPartyIDs,
             signedAt: at, by: actor(context), allow: Self.allow(context.caller))
+        await reportLoad(of: [dispute.assignment?.leadPersonID ?? 0], context: context)
+        return dispute
     }
 
     public func recordFailure(_ request: MediationV1.RecordFailureRequest, context: ServerContext) async throws -> MediationV1.Dispute {
@@ -172,9 +190,11 @@ extension MediationHandler {
         let detail = check.reason(request.detail, field: "detail")
         let at = instant(request.occurredAtMs, field: "occurred_at_ms", &check)
         try check.finish()
-        return try await store.fail(
+        let dispute = try await store.fail(
             request.disputeID, expectedVersion: request.expectedVersion, reason: request.reason, detail: detail, occurredAt: at,
             by: actor(context), allow: Self.allow(context.caller))
+        await reportLoad(of: [dispute.assignment?.leadPersonID ?? 0], context: context)
+        return dispute
     }
 
     public func scheduleFollowUp(_ request: MediationV1.ScheduleFollowUpRequest, context: ServerContext) async throws -> MediationV1.Dispute {
@@ -214,12 +234,14 @@ extension MediationHandler {
         if request.visitedByPersonID != 0 {
             _ = try await person(request.visitedByPersonID, field: "visited_by_person_id", context: context)
         }
-        return try await store.recordFollowUp(
+        let dispute = try await store.recordFollowUp(
             request.disputeID, expectedVersion: request.expectedVersion,
             .init(
                 followUpID: request.followUpID, result: request.result,
                 visitedByPersonID: request.visitedByPersonID == 0 ? nil : request.visitedByPersonID, visitedAt: at, note: note,
                 relapseAction: request.relapseAction, newDisputeID: request.newDisputeID == 0 ? nil : request.newDisputeID),
             by: actor(context), allow: Self.allow(context.caller), allowNewDispute: Self.allow(context.caller, field: "new_dispute_id"))
+        if dispute.stage == .intervention { await reportLoad(of: [dispute.assignment?.leadPersonID ?? 0], context: context) }
+        return dispute
     }
 }

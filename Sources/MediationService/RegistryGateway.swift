@@ -99,6 +99,14 @@ public struct RegistryGateway: Sendable {
         }
     }
 
+    /// Tells the registry how many open disputes a mediator leads, as mediation itself (the
+    /// registry ranks candidates by it).
+    public func reportLoad(personID: Int64, openCases: Int32, context: ServerContext?) async throws {
+        _ = try await call("ReportMediatorLoad") {
+            try await registry.reportMediatorLoad(.init(personID: personID, openCases: openCases), options(context))
+        }
+    }
+
     public func lookUpCredential(_ id: Int64) async throws -> RegistryV1.LookUpCredentialResponse {
         try await call("LookUpCredential") { try await registry.lookUpCredential(.init(id: id), options(nil)) }
     }

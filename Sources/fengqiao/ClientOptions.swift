@@ -59,11 +59,18 @@ struct ClientOptions: ParsableArguments {
 
     /// The address to call.
     func address() throws -> RPCAddress {
-        let text = addr ?? ProcessInfo.processInfo.environment["FENGQIAO_REGISTRY_ADDR"] ?? "127.0.0.1:7101"
+        try Self.address(addr, variable: "FENGQIAO_REGISTRY_ADDR", fallback: "127.0.0.1:7101", option: "--addr")
+    }
+
+    /// An address from its option, else the variable, else the fallback.
+    ///
+    /// - Throws: `ValidationError` naming the option when the text is not host:port.
+    static func address(_ given: String?, variable: String, fallback: String, option: String) throws -> RPCAddress {
+        let text = given ?? ProcessInfo.processInfo.environment[variable] ?? fallback
         do {
-            return try ServiceConfiguration.address(text, variable: "--addr")
+            return try ServiceConfiguration.address(text, variable: option)
         } catch {
-            throw ValidationError("--addr must be host:port, not \(text)")
+            throw ValidationError("\(option) must be host:port, not \(text)")
         }
     }
 
@@ -71,7 +78,14 @@ struct ClientOptions: ParsableArguments {
     ///
     /// - Throws: `ValidationError` for a malformed address or an unusable TLS setting or file.
     func clientConfiguration() throws -> RPCClientConfiguration {
-        var configuration = RPCClientConfiguration(addresses: [try address()])
+        try clientConfiguration(address: try address())
+    }
+
+    /// The settings of a client of the service at `address`: TLS as for the registry, trying once.
+    ///
+    /// - Throws: `ValidationError` for an unusable TLS setting or file.
+    func clientConfiguration(address: RPCAddress) throws -> RPCClientConfiguration {
+        var configuration = RPCClientConfiguration(addresses: [address])
         configuration.maximumAttempts = 1
         let flags = ClientTLS(
             enabled: tls, caFile: caFile, serverName: tlsServerName, clientCertificate: clientCertificate, clientKey: clientKey)
@@ -97,6 +111,65 @@ struct ClientOptions: ParsableArguments {
         defer { client.close() }
         do {
             return try await body(RegistryV1.Registry.Client(client))
+        } catch let error as RPCError {
+            throw CommandFailure(error)
+        }
+    }
+}
+
+/// Where to reach the mediation service, beside the registry of ``ClientOptions``; shared by the
+/// `dispute` commands.
+///
+/// The registry at `--addr` is called only to turn codes (`--community QS-CG-P03`) into ids; the
+/// TLS flags and the credential serve both services.
+struct MediationClientOptions: ParsableArguments {
+    @OptionGroup var client: ClientOptions
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The mediation service's host:port (default: $FENGQIAO_MEDIATION_ADDR, else 127.0.0.1:7102).", valueName: "host:port"))
+    var mediationAddr: String?
+
+    /// `--json`.
+    var json: Bool { client.json }
+
+    /// Call options with the timeout and the credential.
+    var callOptions: CallOptions { client.callOptions }
+
+    func validate() throws {
+        _ = try address()
+    }
+
+    /// The mediation service's address.
+    func address() throws -> RPCAddress {
+        try ClientOptions.address(mediationAddr, variable: "FENGQIAO_MEDIATION_ADDR", fallback: "127.0.0.1:7102", option: "--mediation-addr")
+    }
+
+    /// Runs `body` with a mediation client, turning an RPC failure into one line and exit status 1.
+    func withMediation<T>(_ body: (MediationV1.Mediation.Client) async throws -> T) async throws -> T {
+        _ = try client.token()  // an unreadable token file is a usage error, before any call
+        let mediation = RPCClient(configuration: try client.clientConfiguration(address: try address()))
+        defer { mediation.close() }
+        do {
+            return try await body(MediationV1.Mediation.Client(mediation))
+        } catch let error as RPCError {
+            throw CommandFailure(error)
+        }
+    }
+
+    /// Runs `body` with a mediation client and a registry client, turning an RPC failure into one line
+    /// and exit status 1. Neither connects until its first call.
+    func withMediationAndRegistry<T>(
+        _ body: (MediationV1.Mediation.Client, RegistryV1.Registry.Client) async throws -> T
+    ) async throws -> T {
+        _ = try client.token()  // an unreadable token file is a usage error, before any call
+        let mediation = RPCClient(configuration: try client.clientConfiguration(address: try address()))
+        defer { mediation.close() }
+        let registry = RPCClient(configuration: try client.clientConfiguration())
+        defer { registry.close() }
+        do {
+            return try await body(MediationV1.Mediation.Client(mediation), RegistryV1.Registry.Client(registry))
         } catch let error as RPCError {
             throw CommandFailure(error)
         }

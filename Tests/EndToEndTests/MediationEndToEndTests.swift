@@ -74,6 +74,12 @@ extension RegistryCLITests {
             #expect(dispute.version == 3)
             #expect(dispute.assignment?.leadName == "老银" && dispute.assignment?.leadTier == .silver && dispute.assignment?.tierFits == true)
             #expect(dispute.assignment?.coMediators.map(\.name) == ["陈法官"])
+            // The registry now counts the case against 老银 (its ranking weighs open cases).
+            func openCases() async throws -> Int32? {
+                try await mediation.listMediatorCandidates(.init(disputeID: dispute.id, limit: 10), officer).candidates
+                    .first { $0.mediator?.personID == fixture.people["老银"] }?.mediator?.openCases
+            }
+            #expect(try await openCases() == 1)
 
             dispute = try await mediation.advanceStage(.init(disputeID: dispute.id, expectedVersion: 3, stage: .intervention, note: "民警赶赴现场", occurredAtMs: reportedAt + 600_000), officer)
             #expect(dispute.stage == .intervention && dispute.version == 4)
@@ -91,6 +97,7 @@ extension RegistryCLITests {
                 .init(disputeID: dispute.id, expectedVersion: 6, terms: "王家加装接水槽，刘家撤回投诉", consentingPartyIDs: dispute.parties.map(\.id),
                       signedAtMs: signed), mediator)
             #expect(dispute.stage == .agreed && dispute.agreement != nil)
+            #expect(try await openCases() == 0)
             let signedDay = chinaDay(signed)
             #expect(dispute.nextFollowUpDate == date(signedDay, plus: 7))
             dispute = try await mediation.advanceStage(.init(disputeID: dispute.id, expectedVersion: 7, stage: .review, note: "评晒会通报"), officer)

@@ -277,3 +277,73 @@ extension RegistryCLITests {
         }
     }
 }
+
+extension RegistryCLITests {
+    /// Lists by each filter, page by page; the export streams every match; overdue disputes come
+    /// earliest due first, by the time-limit table.
+    @Test func disputesAreListedExportedAndFoundOverdue() async throws {
+        try await withMediation { fixture in
+            let client = fixture.client()
+            defer { client.close() }
+            let mediation = MediationV1.Mediation.Client(client)
+            let officer = fixture.options("officer"), admin = fixture.options("admin")
+            let hour: Int64 = 3_600_000
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            // (category, people, reported hours ago): levels 1, 2, 3, 5, 1.
+            let plan: [(CommonV1.DisputeCategory, Int32, Int64)] = [
+                (.neighbours, 2, 100), (.landAndHomestead, 2, 30), (.medical, 2, 30), (.debts, 50, 3), (.traffic, 2, 1),
+            ]
+            var ids: [Int64] = []
+            for (category, people, ago) in plan {
+                ids.append(try await mediation.fileDispute(
+                    fixture.filing(category: category, people: people, parties: Self.strangers, reportedAt: now - ago * hour), officer).id)
+            }
+            func list(_ filter: MediationV1.DisputeFilter) async throws -> [Int64] {
+                try await mediation.listDisputes(.init(filter: filter), admin).disputes.map(\.id)
+            }
+            #expect(try await list(.init()) == ids)
+            #expect(try await list(.init(levels: [1])) == [ids[0], ids[4]])
+            #expect(try await list(.init(levels: [2, 3])) == [ids[1], ids[2]])
+            #expect(try await list(.init(categories: [.medical, .debts])) == [ids[2], ids[3]])
+            #expect(try await list(.init(reportedSinceMs: now - 31 * hour, reportedUntilMs: now - 2 * hour)) == [ids[1], ids[2], ids[3]])
+            #expect(try await list(.init(unitID: fixture.units["FQ-G1"]!)) == ids)
+            #expect(try await list(.init(unitID: fixture.units["XS"]!)).isEmpty)
+            // Screening limits by level (72, 48, 24, 2 hours): 100 h at level 1, 30 h at level 3 and 3 h at level 5
+            // are overdue; 30 h at level 2 and 1 h at level 1 are not.
+            #expect(try await list(.init(overdueOnly: true)) == [ids[0], ids[2], ids[3]])
+            _ = try await mediation.advanceStage(.init(disputeID: ids[1], expectedVersion: 1, stage: .intervention, note: "介入"), officer)
+            #expect(try await list(.init(stages: [.screening])) == [ids[0], ids[2], ids[3], ids[4]])
+            #expect(try await list(.init(stages: [.intervention], overdueOnly: true)).isEmpty)
+
+            // Two at a time, the pages together are the whole list.
+            var seen: [Int64] = []
+            var token = ""
+            var pages = 0
+            repeat {
+                let page = try await mediation.listDisputes(.init(page: .init(pageSize: 2, pageToken: token)), admin)
+                seen += page.disputes.map(\.id)
+                token = page.page?.nextPageToken ?? ""
+                pages += 1
+            } while !token.isEmpty && pages < 10
+            #expect(seen == ids && pages == 3)
+            #expect(await code { try await mediation.listDisputes(.init(page: .init(pageToken: "nonsense")), admin) } == .invalidArgument)
+
+            var exported: [Int64] = []
+            for try await dispute in try await mediation.exportDisputes(.init(filter: .init(levels: [1, 5])), admin) { exported.append(dispute.id) }
+            #expect(exported == [ids[0], ids[3], ids[4]])
+
+            // Overdue: due = reported + limit; most overdue first. ids[0]: due 28 h ago; ids[2]: 6 h ago; ids[3]: 1 h ago.
+            let overdue = try await mediation.listOverdueDisputes(.init(asOfMs: now), admin)
+            #expect(overdue.disputes.map { $0.dispute?.id ?? 0 } == [ids[0], ids[2], ids[3]])
+            #expect(overdue.disputes.map(\.limitHours) == [72, 24, 2])
+            #expect(overdue.disputes.map(\.overdueByMs) == [28 * hour, 6 * hour, 1 * hour])
+            let firstPage = try await mediation.listOverdueDisputes(.init(asOfMs: now, page: .init(pageSize: 2)), admin)
+            let secondPage = try await mediation.listOverdueDisputes(
+                .init(asOfMs: now, page: .init(pageSize: 2, pageToken: firstPage.page?.nextPageToken ?? "")), admin)
+            #expect((firstPage.disputes + secondPage.disputes).map { $0.dispute?.id ?? 0 } == [ids[0], ids[2], ids[3]])
+            #expect(secondPage.page?.nextPageToken == "")
+            // Judged a day earlier, only the first was already late.
+            #expect(try await mediation.listOverdueDisputes(.init(asOfMs: now - 24 * hour), admin).disputes.map { $0.dispute?.id ?? 0 } == [ids[0]])
+        }
+    }
+}

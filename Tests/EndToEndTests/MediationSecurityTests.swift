@@ -187,9 +187,54 @@ extension RegistryCLITests {
             ])
             #expect(try events.map { try $0.decode(String.self, column: "outcome") } == ["OK", "OK", "INVALID_ARGUMENT"])
             #expect(try events[1].decode([String].self, column: "targets") == ["dispute:\(dispute.id)"])
+            // Mediation's calls to the registry carry the officer's identity, relayed by mediation (the
+            // access layer's own look-up of the community's station is mediation's, as the service).
+            let relayed = try await pool.query(
+                "SELECT DISTINCT role, relayed_by FROM audit.event WHERE service = 'registry' AND method LIKE '%/GetUnit'")
+            #expect(Set(try relayed.map { "\(try $0.decode(String?.self, column: "role") ?? "")/\(try $0.decode(String?.self, column: "relayed_by") ?? "")" })
+                == ["officer/mediation", "service/"])
             let text = try await pool.queryValue("SELECT string_agg(coalesce(detail, '') || array_to_string(targets, ','), ' ') FROM audit.event", as: String.self)
             #expect(!text.contains(id) && !text.contains(phone))
             await pool.close()
+
+            // Mediation's own login appends history and updates state, but deletes nothing and reads no registry table.
+            let login = PostgresPool(
+                configuration: try TestPostgres.serviceConfiguration(role: "mediation", database: try PostgresConfiguration(fixture.ownerURL).database ?? ""),
+                options: .init(maximumConnections: 1), logger: TestPostgres.testLogger())
+            for statement: PostgresQuery in [
+                "DELETE FROM mediation.dispute", "DELETE FROM mediation.stage_move", "SELECT count(*) FROM registry.resident",
+                "UPDATE audit.event SET outcome = 'OK'",
+            ] {
+                do {
+                    try await login.execute(statement)
+                    Issue.record("the mediation login ran: \(statement.sql)")
+                } catch let error as PostgresError {
+                    #expect(error.sqlState == "42501", "\(statement.sql): \(error)")
+                }
+            }
+            #expect(try await login.queryValue("SELECT count(*) FROM mediation.party", as: Int64.self) == 2)
+            await login.close()
         }
+    }
+}
+
+@Suite struct MediationDocumentTests {
+    /// docs/MEDIATION.md's "Who may call what" says what the policy declares: a cell with anything
+    /// in it (✓, "assigned", "relayed") admits the role.
+    @Test func theRolesTableMatchesThePolicy() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let lines = try String(contentsOf: root.appendingPathComponent("docs/MEDIATION.md"), encoding: .utf8).split(separator: "\n")
+        let start = try #require(lines.firstIndex { $0.hasPrefix("| call | county_admin") })
+        let roles = lines[start].split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.dropFirst().compactMap(Role.init(rawValue:))
+        #expect(roles.count == Role.allCases.count)
+        var documented: [String: Set<Role>] = [:]
+        for line in lines[(start + 2)...].prefix(while: { $0.hasPrefix("|") }) {
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let admitted = Set(zip(roles, cells[2...]).filter { !$0.1.isEmpty }.map(\.0))
+            for method in cells[1].split(separator: ",") {
+                documented["/fengqiao.mediation.v1.Mediation/" + method.trimmingCharacters(in: CharacterSet(charactersIn: "` "))] = admitted
+            }
+        }
+        #expect(documented == MediationHandler.accessPolicy.rules.mapValues(\.roles))
     }
 }

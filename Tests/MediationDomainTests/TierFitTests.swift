@@ -43,6 +43,13 @@ import Testing
         )
     }
 
+    @Test func ironTakesAn() {
+        let error = #expect(throws: MediationRuleViolation.self) {
+            try TierFit.check(tier: .iron, level: .four, overrideReason: "")
+        }
+        #expect(error?.message == "an iron mediator may not lead a level 4 dispute, which needs silver or better, without tier_override_reason")
+    }
+
     @Test func aTierThatFitsTakesNoReason() {
         let error = #expect(throws: MediationRuleViolation.self) {
             try TierFit.check(tier: .copper, level: .two, overrideReason: "经验丰富")

@@ -1590,7 +1590,8 @@ extension MediationV1 {
         public var reportedAtMs: Int64 = 0
 
         /// Who reported it: a registry person; 0 means the caller's person, unless `reported_by_name`
-        /// is given.
+        /// is given. A caller whose credential names no person (a service, the bootstrap county admin)
+        /// gives one of the two, or gets INVALID_ARGUMENT on `reported_by_name`.
         public var reportedByPersonID: Int64 = 0
 
         /// A reporter who is not a registry person, up to 50 characters.
@@ -1600,6 +1601,7 @@ extension MediationV1 {
         public var handlingLevel: MediationV1.HandlingLevel = .unspecified
 
         /// An earlier dispute this one is related to (e.g. the dispute it relapsed from); 0 for none.
+        /// The link is kept both ways, so the earlier dispute's version goes up by one too.
         public var relatedDisputeID: Int64 = 0
 
         /// Creates a message with every field at its default: zero, empty, or absent.
@@ -1974,7 +1976,7 @@ extension MediationV1 {
         /// 4-500 characters.
         public var reason: String = ""
 
-        /// When it happened; 0 means now. Not in the future.
+        /// When it happened; 0 means now. Not in the future, and not before the dispute was reported.
         public var occurredAtMs: Int64 = 0
 
         /// Creates a message with every field at its default: zero, empty, or absent.
@@ -2014,7 +2016,8 @@ extension MediationV1 {
         /// Every party of the dispute, each once: an agreement binds all of them.
         public var consentingPartyIDs: [Int64] = []
 
-        /// When it was signed; 0 means now. Not in the future. The follow-up days count from its day.
+        /// When it was signed; 0 means now. Not in the future, and not before the dispute entered its
+        /// stage (FAILED_PRECONDITION on `signed_at_ms`). The follow-up days count from its day.
         public var signedAtMs: Int64 = 0
 
         /// Creates a message with every field at its default: zero, empty, or absent.
@@ -2050,7 +2053,7 @@ extension MediationV1 {
         /// 4-500 characters.
         public var detail: String = ""
 
-        /// When it failed; 0 means now. Not in the future.
+        /// When it failed; 0 means now. Not in the future, and not before the dispute entered its stage.
         public var occurredAtMs: Int64 = 0
 
         /// Creates a message with every field at its default: zero, empty, or absent.
@@ -2120,7 +2123,7 @@ extension MediationV1 {
         /// Who visited: a registry person; 0 means the caller's person.
         public var visitedByPersonID: Int64 = 0
 
-        /// When; 0 means now. Not in the future.
+        /// When; 0 means now. Not in the future, and not before the agreement was signed.
         public var visitedAtMs: Int64 = 0
 
         /// Up to 500 characters; required (1-500) for a relapse.
@@ -2129,7 +2132,8 @@ extension MediationV1 {
         /// Required for a relapse, unspecified otherwise.
         public var relapseAction: MediationV1.RelapseAction = .unspecified
 
-        /// For `RELAPSE_ACTION_LINK_NEW_DISPUTE`: a dispute filed for the relapse.
+        /// For `RELAPSE_ACTION_LINK_NEW_DISPUTE`: a dispute filed for the relapse. The link is kept both
+        /// ways, so that dispute's version goes up by one too.
         public var newDisputeID: Int64 = 0
 
         /// Creates a message with every field at its default: zero, empty, or absent.

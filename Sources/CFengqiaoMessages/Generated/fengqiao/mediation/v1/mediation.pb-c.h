@@ -845,7 +845,8 @@ struct  Fengqiao__Mediation__V1__FileDisputeRequest
   int64_t reported_at_ms;
   /*
    * Who reported it: a registry person; 0 means the caller's person, unless `reported_by_name`
-   * is given.
+   * is given. A caller whose credential names no person (a service, the bootstrap county admin)
+   * gives one of the two, or gets INVALID_ARGUMENT on `reported_by_name`.
    */
   int64_t reported_by_person_id;
   /*
@@ -858,6 +859,7 @@ struct  Fengqiao__Mediation__V1__FileDisputeRequest
   Fengqiao__Mediation__V1__HandlingLevel handling_level;
   /*
    * An earlier dispute this one is related to (e.g. the dispute it relapsed from); 0 for none.
+   * The link is kept both ways, so the earlier dispute's version goes up by one too.
    */
   int64_t related_dispute_id;
 };
@@ -1120,7 +1122,7 @@ struct  Fengqiao__Mediation__V1__EscalateDisputeRequest
    */
   char *reason;
   /*
-   * When it happened; 0 means now. Not in the future.
+   * When it happened; 0 means now. Not in the future, and not before the dispute was reported.
    */
   int64_t occurred_at_ms;
 };
@@ -1147,7 +1149,8 @@ struct  Fengqiao__Mediation__V1__RecordAgreementRequest
   size_t n_consenting_party_ids;
   int64_t *consenting_party_ids;
   /*
-   * When it was signed; 0 means now. Not in the future. The follow-up days count from its day.
+   * When it was signed; 0 means now. Not in the future, and not before the dispute entered its
+   * stage (FAILED_PRECONDITION on `signed_at_ms`). The follow-up days count from its day.
    */
   int64_t signed_at_ms;
 };
@@ -1170,7 +1173,7 @@ struct  Fengqiao__Mediation__V1__RecordFailureRequest
    */
   char *detail;
   /*
-   * When it failed; 0 means now. Not in the future.
+   * When it failed; 0 means now. Not in the future, and not before the dispute entered its stage.
    */
   int64_t occurred_at_ms;
 };
@@ -1219,7 +1222,7 @@ struct  Fengqiao__Mediation__V1__RecordFollowUpRequest
    */
   int64_t visited_by_person_id;
   /*
-   * When; 0 means now. Not in the future.
+   * When; 0 means now. Not in the future, and not before the agreement was signed.
    */
   int64_t visited_at_ms;
   /*
@@ -1231,7 +1234,8 @@ struct  Fengqiao__Mediation__V1__RecordFollowUpRequest
    */
   Fengqiao__Mediation__V1__RelapseAction relapse_action;
   /*
-   * For `RELAPSE_ACTION_LINK_NEW_DISPUTE`: a dispute filed for the relapse.
+   * For `RELAPSE_ACTION_LINK_NEW_DISPUTE`: a dispute filed for the relapse. The link is kept both
+   * ways, so that dispute's version goes up by one too.
    */
   int64_t new_dispute_id;
 };
