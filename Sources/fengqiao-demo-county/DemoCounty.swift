@@ -111,7 +111,7 @@ extension DemoCounty {
         func run() async throws {
             if dryRun {
                 let county = CountyPlan()
-                let plan = DisputePlan(county: county, places: PlacesPlan(county: county), anchor: DisputeLoader.now())
+                let plan = DisputePlan(county: county, places: PlacesPlan(county: county), anchor: DisputePlan.anchor(before: DisputeLoader.now()))
                 for line in plan.summary() { print(line) }
                 return
             }

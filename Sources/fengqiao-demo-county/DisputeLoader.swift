@@ -43,18 +43,20 @@ struct DisputeLoader {
     // MARK: The anchor
 
     /// The instant the plan's "now" stands for: found from the first planned dispute when an
-    /// earlier run filed it (its reporting time less its planned offset), otherwise this minute.
+    /// earlier run filed it (its reporting time plus how long before the anchor the plan reports
+    /// it), otherwise the last midnight.
     func anchor(county: CountyPlan, places: PlacesPlan) async throws -> Int64 {
-        let probeAnchor: Int64 = 1_800_000_000_000
-        guard let first = Plan(county: county, places: places, anchor: probeAnchor).disputes.first else { return Self.now() }
+        let probeAnchor = Plan.anchor(before: 1_800_000_000_000)
+        guard let first = Plan(county: county, places: places, anchor: probeAnchor).disputes.first else {
+            return Plan.anchor(before: Self.now())
+        }
         let community = try unit(first.placeCode).id
         let page = try await mediation.listDisputes(
             .init(filter: .init(stationID: try unit(first.stationCode).id, unitID: community), page: .init(pageSize: 100)), admin)
         if let filed = page.disputes.first(where: { $0.description == first.description && $0.category == first.category }) {
             return filed.reportedAtMs + (probeAnchor - first.reportedAt)
         }
-        let now = Self.now()
-        return now - now % Plan.minute
+        return Plan.anchor(before: Self.now())
     }
 
     static func now() -> Int64 {

@@ -100,11 +100,15 @@ extension StationBuilder {
 
     /// Screening to intervention: a mediator assigned (after a regrade, if any) and stepping in.
     private func intervene(_ timeline: inout Timeline, _ draft: Draft, random: inout SeededRandom) {
+        // A call or a visit is taken up at once; what comes by chat, informant or referral within the
+        // screening limit.
         let limit = MediationDomain.DisputeStage.screening.limit(level: draft.level)
         let at =
-            draft.source == .onSiteCall
-            ? timeline.instant(after: duration(5 * Plan.minute...40 * Plan.minute, using: &random), daytimeWithin: nil)
-            : timeline.instant(after: duration(limit * 3 / 20...limit * 9 / 20, using: &random), daytimeWithin: limit)
+            switch draft.source {
+            case .onSiteCall: timeline.instant(after: duration(5 * Plan.minute...40 * Plan.minute, using: &random), daytimeWithin: nil)
+            case .walkIn, .patrolReport: timeline.instant(after: duration(10 * Plan.minute...2 * Plan.hour, using: &random), daytimeWithin: limit)
+            default: timeline.instant(after: duration(limit * 3 / 20...limit * 9 / 20, using: &random), daytimeWithin: limit)
+            }
         if draft.regrade { timeline.append(.regrade(level: Int32(draft.level), reason: DisputeTexts.raiseLevel), at: at - 2 * Plan.minute) }
         timeline.append(.assign(overrideReason: draft.tierOverride ? DisputeTexts.tierOverride : nil), at: at - Plan.minute)
         timeline.append(.advance(.intervention, note: DisputeTexts.intervention(draft.source)), at: at)

@@ -52,7 +52,7 @@ struct StationBuilder {
                 case .jointMediation: 40...60
                 case .followUpVisit: 45...70
                 }
-            drafts[index].ago = duration(days.lowerBound * Plan.day...days.upperBound * Plan.day, using: &random)
+            drafts[index].ago = Int64.random(in: days, using: &random) * Plan.day - Self.timeOfDay(for: drafts[index].source, random: &random)
             drafts[index].fate = .stalled(stall)
         }
         drafts.sort { $0.ago > $1.ago }
@@ -88,23 +88,21 @@ struct StationBuilder {
         let source = weighted(
             [(.onSiteCall, 45), (.walkIn, 18), (.patrolReport, 10), (.chatGroup, 13), (.informant, 9), (.referral, 5)] as [(MediationV1.DisputeSource, Int)],
             using: &random)
-        // Most were reported at any time in the past six months; some in the last two weeks.
-        let ago =
-            Int.random(in: 0..<100, using: &random) < 88
-            ? duration(2 * Plan.day...182 * Plan.day, using: &random)
-            : duration(30 * Plan.minute...14 * Plan.day, using: &random)
+        // Most were reported on any day of the past six months; some in the last two weeks.
+        let days = Int64(Int.random(in: 0..<100, using: &random) < 88 ? Int.random(in: 2...182, using: &random) : Int.random(in: 1...14, using: &random))
+        let ago = days * Plan.day - Self.timeOfDay(for: source, random: &random)
         let parties = makeParties(place: place, category: category, template: template, names: &names, random: &random)
 
         var people = parties.count
         var flags: [MediationV1.RiskFlag] = []
-        let crowd = Int.random(in: 0..<100, using: &random)
+        let crowd = Int.random(in: 0..<1000, using: &random)
         switch crowd {
-        case ..<70: break
-        case ..<92: people = max(people, Int.random(in: 5...9, using: &random))
-        case ..<96:
+        case ..<740: break
+        case ..<920: people = max(people, Int.random(in: 5...9, using: &random))
+        case ..<965:
             people = max(people, Int.random(in: 10...29, using: &random))
             if Int.random(in: 0..<100, using: &random) < 15 { flags.append(.massIncident) }
-        case ..<99:
+        case ..<995:
             people = Int.random(in: 30...49, using: &random)
             flags.append(.massIncident)
             if Int.random(in: 0..<4, using: &random) == 0 { flags.append(.violence) }
@@ -113,12 +111,28 @@ struct StationBuilder {
             flags.append(.massIncident)
         }
         if template.group { people = max(people, Int.random(in: 5...12, using: &random)) }
-        if !flags.contains(.violence) && Int.random(in: 0..<100, using: &random) < 3 { flags.append(.violence) }
+        if !flags.contains(.violence) && Int.random(in: 0..<100, using: &random) < 2 { flags.append(.violence) }
         if template.vulnerableApplicant || Int.random(in: 0..<100, using: &random) < 3 { flags.append(.vulnerableParty) }
 
         let amount = Self.amount(for: category, using: &random)
         return Draft(place: place, category: category, template: template, source: source, parties: parties, peopleInvolved: people,
                      riskFlags: flags, ago: ago, amount: amount)
+    }
+
+    /// When in the day (China Standard Time, milliseconds after midnight) a dispute is reported:
+    /// calls at any hour, most in the afternoon and evening; visits to a police room in office hours.
+    static func timeOfDay(for source: MediationV1.DisputeSource, random: inout SeededRandom) -> Int64 {
+        let hours: ClosedRange<Int64> =
+            switch source {
+            case .onSiteCall: weighted([(7...11, 25), (12...17, 30), (18...22, 35), (23...30, 10)], using: &random)
+            case .walkIn: 8...16
+            case .patrolReport: 8...21
+            case .chatGroup: 7...21
+            case .informant: 8...19
+            default: 9...16
+            }
+        let at = Int64.random(in: hours, using: &random) * Plan.hour + duration(0...(Plan.hour - Plan.minute), using: &random)
+        return at % Plan.day
     }
 
     static func categories(for kind: RegistryV1.UnitKind) -> [(CommonV1.DisputeCategory, Int)] {

@@ -116,8 +116,15 @@ struct DisputePlan {
     /// The instant the plan's "now" stands for (Unix milliseconds).
     let anchor: Int64
 
-    /// Plans the county's disputes; `anchor` (Unix milliseconds) is the instant the plan's "now"
-    /// stands for. Everything but the steps' calendar days is the same whatever the anchor.
+    /// The anchor a first run takes: the last midnight (China Standard Time) before `now`, so that
+    /// the plan's times of day are the same whichever anchor it gets.
+    static func anchor(before now: Int64) -> Int64 {
+        now - ((now + 8 * hour) % day + day) % day
+    }
+
+    /// Plans the county's disputes; `anchor` (Unix milliseconds, a midnight China Standard Time) is
+    /// the instant the plan's "now" stands for. How long before it each dispute was reported is the
+    /// same whatever the anchor.
     init(county: CountyPlan, places: PlacesPlan, anchor: Int64) {
         var random = SeededRandom(seed: 0x5153_4449_5350)  // "QSDISP"
         var names = NameMaker()
