@@ -142,9 +142,9 @@ extension DemoCounty {
     struct MediationReport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "mediation-report",
-            abstract: "Print the mediation figures of each station and the county, and one dispute's history, from the mediation service's answers.")
+            abstract: "Print the mediation figures of each station and the county, from the mediation service's answers.")
         @OptionGroup var options: Options
-        @Option(help: "The dispute whose history to show (default: one settled at the mediation centre).") var dispute: Int64?
+        @Option(help: "Also show this dispute's history in brief (`fengqiao dispute show` has it in full).") var dispute: Int64?
 
         func run() async throws {
             try await options.withLoader { loader, county, _ in

@@ -3,8 +3,8 @@ import FengqiaoMessages
 import FengqiaoRPC
 
 /// Prints the mediation figures station by station, how the disputes spread over levels, stages,
-/// categories and handling levels, the most overdue disputes, and one dispute's history — all from
-/// the mediation service's answers to the county admin.
+/// categories and handling levels, the most overdue disputes and, when asked, one dispute's history
+/// in brief — all from the mediation service's answers to the county admin.
 struct MediationReporter {
     let mediation: MediationV1.Mediation.Client
     let admin: CallOptions
@@ -50,8 +50,7 @@ struct MediationReporter {
             """)
         printSpread(disputes)
         try await printOverdue()
-        let shown = disputeID ?? Self.example(in: disputes)?.id
-        if let shown { try await printHistory(of: shown) }
+        if let disputeID { try await printHistory(of: disputeID) }
     }
 
     private func printSpread(_ disputes: [MediationV1.Dispute]) {
@@ -82,14 +81,6 @@ struct MediationReporter {
                     + "\(ChineseNames.stage(dispute.stage))  \(what), due \(ChineseNames.time(entry.dueAtMs)), \(days) d \(hours) h ago  "
                     + unitName(dispute.communityID))
         }
-    }
-
-    /// A dispute worth showing: the first one settled in joint mediation at the mediation centre
-    /// and closed after its visits, else the first closed with an agreement.
-    static func example(in disputes: [MediationV1.Dispute]) -> MediationV1.Dispute? {
-        disputes.first { $0.stage == .closed && $0.agreement != nil && $0.handlingLevel == .mediationCentre && $0.category == .landAndHomestead }
-            ?? disputes.first { $0.stage == .closed && $0.agreement != nil && $0.handlingLevel == .mediationCentre }
-            ?? disputes.first { $0.stage == .closed && $0.agreement != nil }
     }
 
     func printHistory(of id: Int64) async throws {
