@@ -207,19 +207,13 @@ extension DisputePlan {
     /// How the plan spreads over levels, categories, sources, outcomes and the stages its disputes
     /// reach by the anchor, one line each: what `disputes --dry-run` prints.
     func summary() -> [String] {
-        func line<Key: Hashable>(_ label: String, _ keys: [Key], _ key: (Dispute) -> Key, _ name: (Key) -> String) -> String {
-            var counts: [Key: Int] = [:]
-            for dispute in disputes { counts[key(dispute), default: 0] += 1 }
-            let parts = keys.compactMap { key in counts[key].map { "\(name(key)) \($0)" } }
-            return label.padding(toLength: 12, withPad: " ", startingAt: 0) + parts.joined(separator: "  ")
-        }
-        return [
+        [
             "\(disputes.count) disputes, " + quotasLine(),
-            line("levels", Array(1...5), \.level) { "\($0):" },
-            line("categories", CommonV1.DisputeCategory.allCases, \.category, ChineseNames.category),
-            line("sources", MediationV1.DisputeSource.allCases, \.source, ChineseNames.source),
-            line("handled at", MediationV1.HandlingLevel.allCases, \.finalHandlingLevel, ChineseNames.level),
-            line("stages", MediationV1.DisputeStage.allCases, \.finalStage, ChineseNames.stage),
+            spreadLine("levels", disputes, keys: Array(1...5), \.level) { "\($0):" },
+            spreadLine("categories", disputes, keys: CommonV1.DisputeCategory.allCases, \.category, ChineseNames.category),
+            spreadLine("sources", disputes, keys: MediationV1.DisputeSource.allCases, \.source, ChineseNames.source),
+            spreadLine("handled at", disputes, keys: MediationV1.HandlingLevel.allCases, \.finalHandlingLevel, ChineseNames.level),
+            spreadLine("stages", disputes, keys: MediationV1.DisputeStage.allCases, \.finalStage, ChineseNames.stage),
             "overdue     \(disputes.filter { $0.isOverdue(at: anchor) }.count) at the anchor, of \(Self.quotas.values.map(\.stalls.count).reduce(0, +)) planned to stall",
         ]
     }

@@ -54,17 +54,15 @@ struct MediationReporter {
     }
 
     private func printSpread(_ disputes: [MediationV1.Dispute]) {
-        func line<Key: Hashable>(_ label: String, _ keys: [Key], _ key: (MediationV1.Dispute) -> Key, _ name: (Key) -> String) {
-            var counts: [Key: Int] = [:]
-            for dispute in disputes { counts[key(dispute), default: 0] += 1 }
-            let parts = keys.compactMap { key in counts[key].map { "\(name(key)) \($0)" } }
-            Swift.print(label.padding(toLength: 12, withPad: " ", startingAt: 0) + parts.joined(separator: "  "))
+        for line in [
+            spreadLine("levels", disputes, keys: Array(1...5) as [Int32], { $0.grade?.level ?? 0 }) { "\($0):" },
+            spreadLine("categories", disputes, keys: CommonV1.DisputeCategory.allCases, \.category, ChineseNames.category),
+            spreadLine("sources", disputes, keys: MediationV1.DisputeSource.allCases, \.source, ChineseNames.source),
+            spreadLine("handled at", disputes, keys: MediationV1.HandlingLevel.allCases, \.handlingLevel, ChineseNames.level),
+            spreadLine("stages", disputes, keys: MediationV1.DisputeStage.allCases, \.stage, ChineseNames.stage),
+        ] {
+            Swift.print(line)
         }
-        line("levels", Array(1...5) as [Int32], { $0.grade?.level ?? 0 }) { "\($0):" }
-        line("categories", CommonV1.DisputeCategory.allCases, \.category, ChineseNames.category)
-        line("sources", MediationV1.DisputeSource.allCases, \.source, ChineseNames.source)
-        line("handled at", MediationV1.HandlingLevel.allCases, \.handlingLevel, ChineseNames.level)
-        line("stages", MediationV1.DisputeStage.allCases, \.stage, ChineseNames.stage)
     }
 
     private func printOverdue() async throws {

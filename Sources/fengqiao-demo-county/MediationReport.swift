@@ -66,3 +66,12 @@ func alignedRows(_ rows: [[String]], trailing: [String]) -> [String] {
         return (cells.joined(separator: "  ") + (name.isEmpty ? "" : "  " + name))
     }
 }
+
+/// How items spread over keys, in one line: the label, then `name count` for each key in the given
+/// order, keys with no item left out.
+func spreadLine<Item, Key: Hashable>(_ label: String, _ items: [Item], keys: [Key], _ key: (Item) -> Key, _ name: (Key) -> String) -> String {
+    var counts: [Key: Int] = [:]
+    for item in items { counts[key(item), default: 0] += 1 }
+    let parts = keys.compactMap { key in counts[key].map { "\(name(key)) \($0)" } }
+    return label.padding(toLength: 12, withPad: " ", startingAt: 0) + parts.joined(separator: "  ")
+}
