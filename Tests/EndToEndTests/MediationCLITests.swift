@@ -1,5 +1,6 @@
 import FengqiaoTestSupport
 import Foundation
+import FengqiaoMessages
 import Testing
 
 /// A dispute's whole life through the real `fengqiao` binary, against the real services.
@@ -70,6 +71,43 @@ extension RegistryCLITests {
             #expect(lines.count == 2 && lines[1].hasPrefix("\(id),"), "\(csv.standardOutput)")
             let badLevel = try await cli(["dispute", "list", "--level", "9"])
             #expect(badLevel.status == 64 && badLevel.standardError.contains("--level"))
+        }
+    }
+}
+
+extension RegistryCLITests {
+    /// The service says what it lacks instead of starting half-configured.
+    @Test func mediationRefusesToStartWithoutWhatItNeeds() async throws {
+        let base = [
+            "FENGQIAO_DATABASE_URL": "postgres://nobody@127.0.0.1:1/fengqiao", "FENGQIAO_SERVICE_TOKEN": "fq_1_" + String(repeating: "A", count: 43),
+            "FENGQIAO_PII_KEYS": TestPersonalData.keys,
+        ]
+        for (change, message) in [
+            (["FENGQIAO_SERVICE_TOKEN": ""], "FENGQIAO_SERVICE_TOKEN_FILE"),
+            (["FENGQIAO_PII_KEYS": ""], "personal-data keys"),
+            (["FENGQIAO_MEDIATION_FOLLOW_UP_DAYS": "30,7"], "FENGQIAO_MEDIATION_FOLLOW_UP_DAYS"),
+            (["FENGQIAO_REGISTRY_ADDR": "registry"], "FENGQIAO_REGISTRY_ADDR"),
+        ] {
+            let result = try await runCommand(BuiltProduct.path("fengqiao-mediation"), [], environment: base.merging(change) { $1 })
+            #expect(result.status == 64, "\(change): \(result.standardError)")
+            #expect(result.standardError.contains(message), "\(change): \(result.standardError)")
+        }
+    }
+
+    /// A deployment's own follow-up schedule: visits 3 and 14 days after signing.
+    @Test func aConfiguredFollowUpScheduleIsUsed() async throws {
+        try await withMediation(extraEnvironment: ["FENGQIAO_MEDIATION_FOLLOW_UP_DAYS": "3,14"]) { fixture in
+            let client = fixture.client()
+            defer { client.close() }
+            let mediation = MediationV1.Mediation.Client(client)
+            let officer = fixture.options("officer")
+            var dispute = try await mediation.fileDispute(fixture.filing(parties: Self.strangers), officer)
+            dispute = try await mediation.advanceStage(.init(disputeID: dispute.id, expectedVersion: 1, stage: .intervention, note: "介入"), officer)
+            let signed = Int64(Date().timeIntervalSince1970 * 1000)
+            dispute = try await mediation.recordAgreement(
+                .init(disputeID: dispute.id, expectedVersion: 2, terms: "和解", consentingPartyIDs: dispute.parties.map(\.id), signedAtMs: signed), officer)
+            let visits = try await mediation.getDispute(.init(id: dispute.id), officer).history?.followUps.map(\.dueDate) ?? []
+            #expect(visits == [date(chinaDay(signed), plus: 3), date(chinaDay(signed), plus: 14)])
         }
     }
 }

@@ -63,7 +63,8 @@ extension RegistryCLITests {
     /// Runs `body` with a registry and a mediation service on a fresh database (see ``MediationFixture``).
     /// `registryAddress` points mediation at another registry (a stalled one, say).
     func withMediation(
-        logLevel: String = "info", registryAddress: String? = nil, _ body: (MediationFixture) async throws -> Void
+        logLevel: String = "info", registryAddress: String? = nil, extraEnvironment: [String: String] = [:],
+        _ body: (MediationFixture) async throws -> Void
     ) async throws {
         try await withRunningRegistry(logLevel: logLevel) { running in
             let client = registryClient(running)
@@ -123,7 +124,7 @@ extension RegistryCLITests {
                 "FENGQIAO_MIGRATION_DATABASE_URL": running.databaseURL, "FENGQIAO_LOG_LEVEL": logLevel,
                 "FENGQIAO_REGISTRY_ADDR": registryAddress ?? "127.0.0.1:\(running.port)",
                 "FENGQIAO_SERVICE_TOKEN": tokens["mediation-service"]!, "FENGQIAO_PII_KEYS": TestPersonalData.keys,
-            ]
+            ].merging(extraEnvironment) { $1 }
             let mediation = try ServiceProcess(BuiltProduct.path("fengqiao-mediation"), arguments: ["--listen", "127.0.0.1:0"], environment: environment)
             let fixture: MediationFixture
             do {
