@@ -6,14 +6,15 @@ import FengqiaoRuntime
 import Foundation
 
 /// Loads the demo county into a running registry through its public RPCs, and writes the CSV
-/// files that `fengqiao import` loads in bulk. `scripts/demo` runs it in two steps around the
-/// imports. Every step can run again: it looks up what exists (units by code, people by national
-/// ID, teams and groups by name) and adds only what is missing.
+/// files that `fengqiao import` loads in bulk; then files its stations' disputes with the mediation
+/// service and reports their figures. `scripts/demo` runs it in steps around the imports. Every
+/// step can run again: it looks up what exists (units by code, people by national ID, teams and
+/// groups by name, disputes by idempotency key) and adds only what is missing.
 @main
 struct DemoCounty: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fengqiao-demo-county",
-        abstract: "Load the demo county 青山县公安局 into a running registry.",
+        abstract: "Load the demo county 青山县公安局 into a running registry, and its stations' disputes into the mediation service.",
         subcommands: [Organisation.self, Places.self, Disputes.self, MediationReport.self])
 
     struct Options: ParsableArguments {
