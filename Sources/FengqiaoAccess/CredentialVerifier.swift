@@ -60,7 +60,8 @@ public final class CredentialVerifier: Sendable {
     }
 
     public let source: any CredentialSource
-    /// How long a looked-up credential (or its absence) is trusted.
+    /// How long a looked-up credential is trusted. An id with no credential is not remembered: it
+    /// may be issued a moment later (a new database's first credential is id 1 again).
     public let timeToLive: Duration
     private let cache = Mutex<[Int64: Entry]>([:])
     private let now: @Sendable () -> Date
@@ -120,6 +121,7 @@ public final class CredentialVerifier: Sendable {
             return entry.credential
         }
         let credential = try await source.credential(id: id)
+        guard credential != nil else { return nil }
         cache.withLock { cache in
             if cache.count > 10_000 { cache.removeAll() }
             cache[id] = Entry(credential: credential, fetchedAt: clock)

@@ -137,8 +137,10 @@ public struct MediationHandler: MediationV1.Mediation.Handler {
 
         // What the registry knows of the places and people named.
         let community = try await unit(request.communityID, field: "community_id", context: context)
-        guard [.community, .village].contains(community.kind) else {
-            throw MediationError.precondition("community_id must be a community or village, not a \(community.kind.shortName ?? "unit")", field: "community_id")
+        guard [.community, .village, .compound, .scenicArea].contains(community.kind) else {
+            throw MediationError.precondition(
+                "community_id must be a community, village, compound or scenic area, not a \(community.kind.shortName ?? "unit")",
+                field: "community_id")
         }
         if request.gridID != 0 {
             let grid = try await unit(request.gridID, field: "grid_id", context: context)

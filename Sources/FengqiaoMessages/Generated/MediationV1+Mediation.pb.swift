@@ -1571,7 +1571,8 @@ extension MediationV1 {
         /// 1-20 parties, at least one of them an applicant.
         public var parties: [MediationV1.PartyInput] = []
 
-        /// A community or village unit.
+        /// Where it arose: a community, village, compound (小区) or scenic area unit; FAILED_PRECONDITION
+        /// for another kind of unit.
         public var communityID: Int64 = 0
 
         /// A grid of the same station; 0 if not known.

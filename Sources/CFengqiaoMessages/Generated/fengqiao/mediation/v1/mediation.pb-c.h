@@ -819,7 +819,8 @@ struct  Fengqiao__Mediation__V1__FileDisputeRequest
   size_t n_parties;
   Fengqiao__Mediation__V1__PartyInput **parties;
   /*
-   * A community or village unit.
+   * Where it arose: a community, village, compound (小区) or scenic area unit; FAILED_PRECONDITION
+   * for another kind of unit.
    */
   int64_t community_id;
   /*
