@@ -13,8 +13,8 @@ extension DisputeStore {
     }
 
     func grade(
-        _ id: Int64, expectedVersion: Int64, peopleInvolved: Int?, riskFlags: [RiskFlag]?, override: GradeOverride?, by actor: Actor,
-        allow: (DisputeState) throws -> Void
+        _ id: Int64, expectedVersion: Int64, peopleInvolved: Int?, riskFlags: [RiskFlag]?, override: GradeOverride?, occurredAt: Int64?,
+        by actor: Actor, allow: (DisputeState) throws -> Void
     ) async throws -> MediationV1.Dispute {
         try await change(id, expectedVersion: expectedVersion, allow: allow) { tx, state in
             if let peopleInvolved {
@@ -26,6 +26,7 @@ extension DisputeStore {
                 state.peopleInvolved = peopleInvolved
             }
             if let riskFlags { state.riskFlags = riskFlags }
+            let at = try Self.instant(occurredAt, notBefore: state.reportedAt, field: "occurred_at_ms")
             let repeatOf = try await tx.queryValue(
                 "SELECT coalesce((SELECT repeat_of FROM mediation.grade WHERE dispute_id = \(id) ORDER BY id LIMIT 1), 0)", as: Int64.self)
             let suggestion = Grading.suggest(.init(
@@ -35,10 +36,10 @@ extension DisputeStore {
             try await tx.execute(
                 """
                 INSERT INTO mediation.grade (dispute_id, level, suggested_level, reasons, overridden, override_reason, people_involved,
-                    risk_flags, repeat_of, graded_by_person_id)
+                    risk_flags, repeat_of, graded_at, graded_by_person_id)
                 VALUES (\(id), \(state.level.rawValue), \(suggestion.level.rawValue), \(suggestion.reasons.map(\.code)), \(override != nil),
                     \(override?.reason ?? ""), \(state.peopleInvolved), \(state.riskFlags.map(\.rawValue)), \(repeatOf == 0 ? nil : repeatOf),
-                    \(actor.personID))
+                    mediation.instant(\(at)), \(actor.personID))
                 """)
         }
     }
@@ -53,6 +54,8 @@ extension DisputeStore {
         var tierOverrideReason: String
         var coMediators: [CoMediatorRecord]
         var note: String
+        /// When it was made; `nil` for now.
+        var occurredAt: Int64?
     }
 
     func assign(
@@ -67,13 +70,20 @@ extension DisputeStore {
             }
             let verdict = try TierFit.check(tier: assignment.leadTier, level: state.level, overrideReason: assignment.tierOverrideReason)
             let coMediators = String(decoding: try JSONEncoder().encode(assignment.coMediators), as: UTF8.self)
-            try await tx.execute("UPDATE mediation.assignment SET ended_at = now() WHERE dispute_id = \(id) AND ended_at IS NULL")
+            // Not before the dispute was reported, nor before the assignment it ends.
+            let current = try await tx.queryFirst(
+                "SELECT mediation.ms(assigned_at) AS at FROM mediation.assignment WHERE dispute_id = \(id) AND ended_at IS NULL")
+            let earliest = max(state.reportedAt, try current?.decode(Int64.self, column: "at") ?? state.reportedAt)
+            let at = try Self.instant(assignment.occurredAt, notBefore: earliest, field: "occurred_at_ms")
+            try await tx.execute(
+                "UPDATE mediation.assignment SET ended_at = mediation.instant(\(at)) WHERE dispute_id = \(id) AND ended_at IS NULL")
             try await tx.execute(
                 """
                 INSERT INTO mediation.assignment (dispute_id, lead_person_id, lead_name, lead_tier, level, tier_fits, tier_override_reason,
-                    co_mediators, note, assigned_by_person_id)
+                    co_mediators, note, assigned_at, assigned_by_person_id)
                 VALUES (\(id), \(assignment.leadPersonID), \(assignment.leadName), \(assignment.leadTierName), \(state.level.rawValue),
-                    \(verdict == .fits), \(assignment.tierOverrideReason), \(coMediators)::jsonb, \(assignment.note), \(actor.personID))
+                    \(verdict == .fits), \(assignment.tierOverrideReason), \(coMediators)::jsonb, \(assignment.note),
+                    mediation.instant(\(at)), \(actor.personID))
                 """)
             state.mediatorIDs = [assignment.leadPersonID] + assignment.coMediators.map(\.personID)
         }

@@ -34,10 +34,11 @@ extension MediationHandler {
             }
         }
         let override = check.gradeOverride(level: request.overrideLevel.map(Int.init), reason: request.overrideReason)
+        let at = instant(request.occurredAtMs, field: "occurred_at_ms", &check)
         try check.finish()
         return try await store.grade(
             request.disputeID, expectedVersion: request.expectedVersion, peopleInvolved: request.peopleInvolved.map(Int.init),
-            riskFlags: flags, override: override, by: actor(context), allow: Self.allow(context.caller))
+            riskFlags: flags, override: override, occurredAt: at, by: actor(context), allow: Self.allow(context.caller))
     }
 
     public func listMediatorCandidates(
@@ -71,6 +72,7 @@ extension MediationHandler {
         }
         let overrideReason = check.reason(request.tierOverrideReason, field: "tier_override_reason", required: false)
         let note = check.text(request.note, field: "note", maxLength: 500, required: false)
+        let at = instant(request.occurredAtMs, field: "occurred_at_ms", &check)
         try check.finish()
 
         let dispute = try await visibleDispute(request.disputeID, context: context)
@@ -109,7 +111,7 @@ extension MediationHandler {
             request.disputeID, expectedVersion: request.expectedVersion,
             .init(
                 leadPersonID: request.leadPersonID, leadName: lead.personName, leadTier: tier, leadTierName: lead.tier.shortName ?? "",
-                tierOverrideReason: overrideReason, coMediators: coMediators, note: note),
+                tierOverrideReason: overrideReason, coMediators: coMediators, note: note, occurredAt: at),
             by: actor(context), allow: Self.allow(context.caller))
         await reportLoad(of: [request.leadPersonID, dispute.assignment?.leadPersonID ?? 0], context: context)
         return assigned

@@ -11,7 +11,7 @@ extension DisputeLoader {
         case .regrade(let level, let reason):
             report.created("grades set by hand")
             return try await mediation.gradeDispute(
-                .init(disputeID: id, expectedVersion: version, overrideLevel: level, overrideReason: reason), options)
+                .init(disputeID: id, expectedVersion: version, overrideLevel: level, overrideReason: reason, occurredAtMs: timed.at), options)
 
         case .assign(let overrideReason):
             let candidates = try await mediation.listMediatorCandidates(.init(disputeID: id, limit: 20), options).candidates
@@ -28,7 +28,7 @@ extension DisputeLoader {
             report.created("assignments")
             return try await mediation.assignMediator(
                 .init(disputeID: id, expectedVersion: version, leadPersonID: mediator.personID, tierOverrideReason: reason,
-                      note: Self.assignmentNote(mediator.force)),
+                      note: Self.assignmentNote(mediator.force), occurredAtMs: timed.at),
                 options)
 
         case .assignJoint(let count):
@@ -46,7 +46,8 @@ extension DisputeLoader {
             report.created("assignments")
             return try await mediation.assignMediator(
                 .init(disputeID: id, expectedVersion: version, leadPersonID: leadID, coMediators: Array(coMediators),
-                      tierOverrideReason: lead.tierFits ? "" : DisputeTexts.tierOverride, note: "联调：增加协同调解员"),
+                      tierOverrideReason: lead.tierFits ? "" : DisputeTexts.tierOverride, note: "联调：增加协同调解员",
+                      occurredAtMs: timed.at),
                 options)
 
         case .advance(let stage, let note):

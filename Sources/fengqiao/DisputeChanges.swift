@@ -37,6 +37,9 @@ extension DisputeCommand {
         @Option(help: "Why the level is set by hand, 4-500 characters.")
         var reason: String?
 
+        @Option(help: ArgumentHelp("When it was graded (default: now); not before the dispute was reported.", valueName: "time"))
+        var at: String?
+
         @OptionGroup var client: MediationClientOptions
 
         func validate() throws {
@@ -45,6 +48,7 @@ extension DisputeCommand {
             if let people, !(1...100_000).contains(people) { throw ValidationError("--people must be 1-100,000, not \(people)") }
             if let overrideLevel { try checkLevel(overrideLevel, option: "--override-level") }
             if (overrideLevel == nil) != (reason == nil) { throw ValidationError("give --override-level and --reason together") }
+            _ = try at.map { try parseInstant($0, option: "--at") }
         }
 
         /// The risks to send: `nil` to keep the dispute's, an empty list to clear them.
@@ -56,11 +60,12 @@ extension DisputeCommand {
 
         func run() async throws {
             let risks = try riskFlags()
+            let occurredAt = try at.map { try parseInstant($0, option: "--at") } ?? 0
             let dispute = try await change.change(client) { mediation, version in
                 try await mediation.gradeDispute(
                     .init(
                         disputeID: change.id, expectedVersion: version, peopleInvolved: people, riskFlags: risks, overrideLevel: overrideLevel,
-                        overrideReason: reason ?? ""),
+                        overrideReason: reason ?? "", occurredAtMs: occurredAt),
                     client.callOptions)
             }
             try printDispute(dispute, json: client.json)
@@ -104,11 +109,15 @@ extension DisputeCommand {
         @Option(help: "A note, up to 500 characters.")
         var note: String?
 
+        @Option(help: ArgumentHelp("When they were assigned (default: now); not before the dispute was reported.", valueName: "time"))
+        var at: String?
+
         @OptionGroup var client: MediationClientOptions
 
         func validate() throws {
             try checkID(lead, option: "--lead")
             _ = try coMediators()
+            _ = try at.map { try parseInstant($0, option: "--at") }
         }
 
         func coMediators() throws -> [MediationV1.CoMediatorInput] {
@@ -117,11 +126,12 @@ extension DisputeCommand {
 
         func run() async throws {
             let coMediators = try coMediators()
+            let occurredAt = try at.map { try parseInstant($0, option: "--at") } ?? 0
             let dispute = try await change.change(client) { mediation, version in
                 try await mediation.assignMediator(
                     .init(
                         disputeID: change.id, expectedVersion: version, leadPersonID: lead, coMediators: coMediators,
-                        tierOverrideReason: tierOverrideReason ?? "", note: note ?? ""),
+                        tierOverrideReason: tierOverrideReason ?? "", note: note ?? "", occurredAtMs: occurredAt),
                     client.callOptions)
             }
             try printDispute(dispute, json: client.json)

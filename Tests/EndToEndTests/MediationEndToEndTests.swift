@@ -58,7 +58,9 @@ extension RegistryCLITests {
 
             // Graded up by hand, with a reason; the suggestion stays 1.
             dispute = try await mediation.gradeDispute(
-                .init(disputeID: dispute.id, expectedVersion: 1, overrideLevel: 3, overrideReason: "双方情绪激动，需所领导介入"), officer)
+                .init(disputeID: dispute.id, expectedVersion: 1, overrideLevel: 3, overrideReason: "双方情绪激动，需所领导介入",
+                      occurredAtMs: reportedAt + 60_000), officer)
+            #expect(dispute.grade?.gradedAtMs == reportedAt + 60_000)
             #expect(dispute.version == 2 && dispute.grade?.level == 3 && dispute.grade?.suggestedLevel == 1 && dispute.grade?.overridden == true)
             #expect(dispute.dueAtMs == reportedAt + 24 * 3_600_000)
 
@@ -69,9 +71,10 @@ extension RegistryCLITests {
 
             dispute = try await mediation.assignMediator(
                 .init(disputeID: dispute.id, expectedVersion: 2, leadPersonID: fixture.people["老银"]!,
-                      coMediators: [.init(personID: fixture.people["陈法官"]!, role: .judicial, organisation: "枫桥法庭")], note: "银牌调解员牵头"),
+                      coMediators: [.init(personID: fixture.people["陈法官"]!, role: .judicial, organisation: "枫桥法庭")], note: "银牌调解员牵头",
+                      occurredAtMs: reportedAt + 120_000),
                 officer)
-            #expect(dispute.version == 3)
+            #expect(dispute.version == 3 && dispute.assignment?.assignedAtMs == reportedAt + 120_000)
             #expect(dispute.assignment?.leadName == "老银" && dispute.assignment?.leadTier == .silver && dispute.assignment?.tierFits == true)
             #expect(dispute.assignment?.coMediators.map(\.name) == ["陈法官"])
             // The registry now counts the case against 老银 (its ranking weighs open cases).

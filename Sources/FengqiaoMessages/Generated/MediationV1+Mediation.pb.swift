@@ -1818,6 +1818,9 @@ extension MediationV1 {
         /// Why the override: required with `override_level`, 4-500 characters.
         public var overrideReason: String = ""
 
+        /// When the grading was made; 0 means now. Not in the future, not before the dispute was reported.
+        public var occurredAtMs: Int64 = 0
+
         /// Creates a message with every field at its default: zero, empty, or absent.
         public init() {}
 
@@ -1828,7 +1831,8 @@ extension MediationV1 {
             peopleInvolved: Int32? = nil,
             riskFlags: MediationV1.RiskFlagList? = nil,
             overrideLevel: Int32? = nil,
-            overrideReason: String = ""
+            overrideReason: String = "",
+            occurredAtMs: Int64 = 0
         ) {
             self.disputeID = disputeID
             self.expectedVersion = expectedVersion
@@ -1836,6 +1840,7 @@ extension MediationV1 {
             self.riskFlags = riskFlags
             self.overrideLevel = overrideLevel
             self.overrideReason = overrideReason
+            self.occurredAtMs = occurredAtMs
         }
     }
 
@@ -1897,6 +1902,10 @@ extension MediationV1 {
         /// Up to 500 characters.
         public var note: String = ""
 
+        /// When the mediators were assigned; 0 means now. Not in the future, not before the dispute was
+        /// reported or the current assignment was made. The current assignment ends at this instant.
+        public var occurredAtMs: Int64 = 0
+
         /// Creates a message with every field at its default: zero, empty, or absent.
         public init() {}
 
@@ -1907,7 +1916,8 @@ extension MediationV1 {
             leadPersonID: Int64 = 0,
             coMediators: [MediationV1.CoMediatorInput] = [],
             tierOverrideReason: String = "",
-            note: String = ""
+            note: String = "",
+            occurredAtMs: Int64 = 0
         ) {
             self.disputeID = disputeID
             self.expectedVersion = expectedVersion
@@ -1915,6 +1925,7 @@ extension MediationV1 {
             self.coMediators = coMediators
             self.tierOverrideReason = tierOverrideReason
             self.note = note
+            self.occurredAtMs = occurredAtMs
         }
     }
 
@@ -3604,6 +3615,7 @@ extension MediationV1.GradeDisputeRequest: ProtobufMessage {
         if !self.overrideReason.isEmpty {
             c.pointee.override_reason = arena.string(self.overrideReason)
         }
+        c.pointee.occurred_at_ms = self.occurredAtMs
         return UnsafeMutableRawPointer(c)
     }
 
@@ -3616,6 +3628,7 @@ extension MediationV1.GradeDisputeRequest: ProtobufMessage {
         self.riskFlags = try c.risk_flags.map { try MediationV1.RiskFlagList(_protobufUnpacked: UnsafeRawPointer($0)) }
         self.overrideLevel = c.override_level.map { $0.pointee.value }
         self.overrideReason = try ProtobufRuntime.string(c.override_reason, field: "override_reason", of: Self.protoMessageName)
+        self.occurredAtMs = c.occurred_at_ms
     }
 }
 
@@ -3694,6 +3707,7 @@ extension MediationV1.AssignMediatorRequest: ProtobufMessage {
         if !self.note.isEmpty {
             c.pointee.note = arena.string(self.note)
         }
+        c.pointee.occurred_at_ms = self.occurredAtMs
         return UnsafeMutableRawPointer(c)
     }
 
@@ -3706,6 +3720,7 @@ extension MediationV1.AssignMediatorRequest: ProtobufMessage {
         self.coMediators = try ProtobufRuntime.array(c.co_mediators, count: c.n_co_mediators) { try ProtobufRuntime.message(MediationV1.CoMediatorInput.self, at: $0, field: "co_mediators", of: Self.protoMessageName) }
         self.tierOverrideReason = try ProtobufRuntime.string(c.tier_override_reason, field: "tier_override_reason", of: Self.protoMessageName)
         self.note = try ProtobufRuntime.string(c.note, field: "note", of: Self.protoMessageName)
+        self.occurredAtMs = c.occurred_at_ms
     }
 }
 

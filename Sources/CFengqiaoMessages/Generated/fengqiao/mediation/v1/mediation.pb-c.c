@@ -4013,7 +4013,7 @@ const ProtobufCMessageDescriptor fengqiao__mediation__v1__export_disputes_reques
   (ProtobufCMessageInit) fengqiao__mediation__v1__export_disputes_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor fengqiao__mediation__v1__grade_dispute_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor fengqiao__mediation__v1__grade_dispute_request__field_descriptors[7] =
 {
   {
     "dispute_id",
@@ -4087,10 +4087,23 @@ static const ProtobufCFieldDescriptor fengqiao__mediation__v1__grade_dispute_req
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "occurred_at_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Mediation__V1__GradeDisputeRequest, occurred_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned fengqiao__mediation__v1__grade_dispute_request__field_indices_by_name[] = {
   0,   /* field[0] = dispute_id */
   1,   /* field[1] = expected_version */
+  6,   /* field[6] = occurred_at_ms */
   4,   /* field[4] = override_level */
   5,   /* field[5] = override_reason */
   2,   /* field[2] = people_involved */
@@ -4099,7 +4112,7 @@ static const unsigned fengqiao__mediation__v1__grade_dispute_request__field_indi
 static const ProtobufCIntRange fengqiao__mediation__v1__grade_dispute_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor fengqiao__mediation__v1__grade_dispute_request__descriptor =
 {
@@ -4109,7 +4122,7 @@ const ProtobufCMessageDescriptor fengqiao__mediation__v1__grade_dispute_request_
   "Fengqiao__Mediation__V1__GradeDisputeRequest",
   "fengqiao.mediation.v1",
   sizeof(Fengqiao__Mediation__V1__GradeDisputeRequest),
-  6,
+  7,
   fengqiao__mediation__v1__grade_dispute_request__field_descriptors,
   fengqiao__mediation__v1__grade_dispute_request__field_indices_by_name,
   1,  fengqiao__mediation__v1__grade_dispute_request__number_ranges,
@@ -4205,7 +4218,7 @@ const ProtobufCMessageDescriptor fengqiao__mediation__v1__list_mediator_candidat
   (ProtobufCMessageInit) fengqiao__mediation__v1__list_mediator_candidates_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor fengqiao__mediation__v1__assign_mediator_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor fengqiao__mediation__v1__assign_mediator_request__field_descriptors[7] =
 {
   {
     "dispute_id",
@@ -4279,6 +4292,18 @@ static const ProtobufCFieldDescriptor fengqiao__mediation__v1__assign_mediator_r
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "occurred_at_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Fengqiao__Mediation__V1__AssignMediatorRequest, occurred_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned fengqiao__mediation__v1__assign_mediator_request__field_indices_by_name[] = {
   3,   /* field[3] = co_mediators */
@@ -4286,12 +4311,13 @@ static const unsigned fengqiao__mediation__v1__assign_mediator_request__field_in
   1,   /* field[1] = expected_version */
   2,   /* field[2] = lead_person_id */
   5,   /* field[5] = note */
+  6,   /* field[6] = occurred_at_ms */
   4,   /* field[4] = tier_override_reason */
 };
 static const ProtobufCIntRange fengqiao__mediation__v1__assign_mediator_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor fengqiao__mediation__v1__assign_mediator_request__descriptor =
 {
@@ -4301,7 +4327,7 @@ const ProtobufCMessageDescriptor fengqiao__mediation__v1__assign_mediator_reques
   "Fengqiao__Mediation__V1__AssignMediatorRequest",
   "fengqiao.mediation.v1",
   sizeof(Fengqiao__Mediation__V1__AssignMediatorRequest),
-  6,
+  7,
   fengqiao__mediation__v1__assign_mediator_request__field_descriptors,
   fengqiao__mediation__v1__assign_mediator_request__field_indices_by_name,
   1,  fengqiao__mediation__v1__assign_mediator_request__number_ranges,

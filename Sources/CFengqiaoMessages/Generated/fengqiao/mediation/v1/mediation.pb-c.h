@@ -1002,10 +1002,14 @@ struct  Fengqiao__Mediation__V1__GradeDisputeRequest
    * Why the override: required with `override_level`, 4-500 characters.
    */
   char *override_reason;
+  /*
+   * When the grading was made; 0 means now. Not in the future, not before the dispute was reported.
+   */
+  int64_t occurred_at_ms;
 };
 #define FENGQIAO__MEDIATION__V1__GRADE_DISPUTE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&fengqiao__mediation__v1__grade_dispute_request__descriptor) \
-    , 0, 0, NULL, NULL, NULL, (char *)protobuf_c_empty_string }
+    , 0, 0, NULL, NULL, NULL, (char *)protobuf_c_empty_string, 0 }
 
 
 /*
@@ -1062,10 +1066,15 @@ struct  Fengqiao__Mediation__V1__AssignMediatorRequest
    * Up to 500 characters.
    */
   char *note;
+  /*
+   * When the mediators were assigned; 0 means now. Not in the future, not before the dispute was
+   * reported or the current assignment was made. The current assignment ends at this instant.
+   */
+  int64_t occurred_at_ms;
 };
 #define FENGQIAO__MEDIATION__V1__ASSIGN_MEDIATOR_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&fengqiao__mediation__v1__assign_mediator_request__descriptor) \
-    , 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Fengqiao__Mediation__V1__AdvanceStageRequest
