@@ -120,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "fengqiao",
             dependencies: [
-                "FengqiaoMessages", "FengqiaoRPC", "FengqiaoRuntime",
+                "FengqiaoMessages", "FengqiaoRPC", "FengqiaoRuntime", "MediationDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -32,21 +32,19 @@ public struct MediationHandler: MediationV1.Mediation.Handler {
 
     /// Refuses, as if it did not exist, a dispute of another station, or one a mediator is not assigned to.
     static func allow(_ caller: Caller?, field: String = "dispute_id") -> (DisputeState) throws -> Void {
-        { state in
-            guard let caller else { return }
-            if let station = caller.confinedStation, station != state.stationID { throw MediationError.disputeNotFound(field: field) }
-            if caller.role == .mediator, !state.mediatorIDs.contains(caller.personID ?? 0) { throw MediationError.disputeNotFound(field: field) }
-        }
+        { state in try check(caller, station: state.stationID, mediators: state.mediatorIDs, field: field) }
     }
 
     /// The same check on a dispute as answered.
     static func visible(_ dispute: MediationV1.Dispute, to caller: Caller?, field: String) throws {
+        let mediators = dispute.assignment.map { [$0.leadPersonID] + $0.coMediators.map(\.personID) } ?? []
+        try check(caller, station: dispute.stationID, mediators: mediators, field: field)
+    }
+
+    private static func check(_ caller: Caller?, station: Int64, mediators: [Int64], field: String) throws {
         guard let caller else { return }
-        if let station = caller.confinedStation, station != dispute.stationID { throw MediationError.disputeNotFound(field: field) }
-        if caller.role == .mediator {
-            let assigned = dispute.assignment.map { [$0.leadPersonID] + $0.coMediators.map(\.personID) } ?? []
-            if !assigned.contains(caller.personID ?? 0) { throw MediationError.disputeNotFound(field: field) }
-        }
+        if let confined = caller.confinedStation, confined != station { throw MediationError.disputeNotFound(field: field) }
+        if caller.role == .mediator, !mediators.contains(caller.personID ?? 0) { throw MediationError.disputeNotFound(field: field) }
     }
 
     func actor(_ context: ServerContext) -> DisputeStore.Actor {

@@ -1,5 +1,6 @@
 import FengqiaoMessages
 import Foundation
+import MediationDomain
 
 /// Prints a dispute: its card and parties, or JSON.
 func printDispute(_ dispute: MediationV1.Dispute, json: Bool) throws {
@@ -20,34 +21,16 @@ func formatDuration(milliseconds: Int64) -> String {
 enum DisputeText {
     /// A stage with its Chinese name: `intervention 介入`.
     static func stage(_ stage: MediationV1.DisputeStage) -> String {
-        let chinese: String =
-            switch stage {
-            case .screening: "排查"
-            case .intervention: "介入"
-            case .jointMediation: "联调"
-            case .agreed: "达成协议"
-            case .failed: "调解不成"
-            case .review: "评晒"
-            case .followUp: "回访"
-            case .closed: "结案"
-            default: ""
-            }
-        return chinese.isEmpty ? display(stage) : display(stage) + " " + chinese
+        withChinese(display(stage), stage.shortName.flatMap(MediationDomain.DisputeStage.init(rawValue:))?.chineseName)
     }
 
     /// A handling level with its Chinese name: `mediation-centre 调解中心`.
     static func handling(_ level: MediationV1.HandlingLevel) -> String {
-        let chinese: String =
-            switch level {
-            case .onSite: "现场调处"
-            case .workstation: "调解工作站"
-            case .mediationCentre: "调解中心"
-            case .multiDepartment: "多部门联合调解"
-            case .litigation: "诉讼"
-            case .otherChannel: "其他渠道"
-            default: ""
-            }
-        return chinese.isEmpty ? display(level) : display(level) + " " + chinese
+        withChinese(display(level), level.shortName.flatMap(MediationDomain.HandlingLevel.init(rawValue:))?.chineseName)
+    }
+
+    private static func withChinese(_ name: String, _ chinese: String?) -> String {
+        chinese.map { name + " " + $0 } ?? name
     }
 
     /// An instant, or empty for none.
