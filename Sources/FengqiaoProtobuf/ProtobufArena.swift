@@ -52,6 +52,7 @@ public final class ProtobufArena {
     }
 
     /// Returns uninitialized storage for one `T`, to be set by the struct's protobuf-c `init`.
+    @inlinable
     public func allocate<T>(_ type: T.Type) -> UnsafeMutablePointer<T> {
         allocate(byteCount: MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: 1)
     }
@@ -77,11 +78,13 @@ public final class ProtobufArena {
     }
 
     /// Copies `bytes`; `nil` when empty.
+    @inlinable
     public func bytes(_ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8>? {
         array(bytes)
     }
 
     /// Copies `elements`; `nil` when empty.
+    @inlinable
     public func array<T>(_ elements: [T]) -> UnsafeMutablePointer<T>? {
         guard !elements.isEmpty else { return nil }
         let pointer = allocate(byteCount: MemoryLayout<T>.stride * elements.count)
@@ -91,6 +94,7 @@ public final class ProtobufArena {
     }
 
     /// Stores `transform` of each of `elements`; `nil` when empty.
+    @inlinable
     public func array<Element, T>(_ elements: [Element], _ transform: (Element) -> T) -> UnsafeMutablePointer<T>? {
         guard !elements.isEmpty else { return nil }
         let pointer = allocate(byteCount: MemoryLayout<T>.stride * elements.count)

@@ -119,6 +119,7 @@ extension ProtobufMessage {
     /// - Throws: ``ProtobufDecodingError`` with code `malformed` when the bytes are not a valid
     ///   encoding of the message, `invalidUTF8` when a string field is not valid UTF-8, or
     ///   `nulInString` when one holds U+0000; the last two name the field by its path.
+    @inlinable
     public init(serializedBytes bytes: some Collection<UInt8>) throws {
         if let decoded = try bytes.withContiguousStorageIfAvailable({
             try Self(serializedBytes: UnsafeRawBufferPointer($0))

@@ -15,17 +15,20 @@ public enum ProtobufRuntime {
     }
 
     /// Copies `count` bytes; a `nil` pointer reads as empty.
+    @inlinable
     public static func bytes(_ pointer: UnsafePointer<UInt8>?, count: Int) -> [UInt8] {
         array(pointer, count: count)
     }
 
     /// Copies a C array of `count` elements; a `nil` pointer reads as empty.
+    @inlinable
     public static func array<T>(_ pointer: UnsafePointer<T>?, count: Int) -> [T] {
         guard let pointer, count > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: pointer, count: count))
     }
 
     /// Maps a C array of `count` elements; a `nil` pointer reads as empty.
+    @inlinable
     public static func array<Element, T>(
         _ pointer: UnsafePointer<Element>?,
         count: Int,
@@ -44,6 +47,7 @@ public enum ProtobufRuntime {
     ///
     /// - Throws: ``ProtobufDecodingError`` with code `malformed` if the pointer is `nil`, which
     ///   libprotobuf-c's unpack never produces.
+    @inlinable
     public static func message<Message: ProtobufMessage, CStruct>(
         _ type: Message.Type,
         at pointer: UnsafeMutablePointer<CStruct>?,
@@ -59,6 +63,7 @@ public enum ProtobufRuntime {
     /// Reads a map field, stored by protobuf-c as an array of pointers to entry structs.
     ///
     /// A key that appears more than once keeps its last value, as protobuf requires.
+    @inlinable
     public static func dictionary<Entry, Key: Hashable, Value>(
         _ pointer: UnsafePointer<UnsafeMutablePointer<Entry>?>?,
         count: Int,

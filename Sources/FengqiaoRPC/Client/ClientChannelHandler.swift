@@ -4,16 +4,41 @@ import NIOCore
 /// The client end of a connection, on its event loop: matches answers to calls by id, enforces
 /// deadlines, sends CANCEL, answers PING, notices GO_AWAY and dead peers, and pauses reading
 /// while too many streamed messages wait unread.
-final class ClientChannelHandler: ChannelDuplexHandler {
+final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHandler {
     typealias InboundIn = RPCV1.Envelope
     typealias OutboundIn = RPCV1.Envelope
     typealias OutboundOut = RPCV1.Envelope
 
     typealias Continuation = AsyncThrowingStream<RPCV1.Envelope, any Error>.Continuation
+    typealias UnaryContinuation = CheckedContinuation<RPCV1.Envelope, any Error>
+
+    /// Where a call's answers go: a stream (server streaming), or the one final answer (unary).
+    enum Receiver {
+        case stream(Continuation)
+        case unary(UnaryContinuation)
+
+        /// Hands over the final RESPONSE or END_OF_STREAM.
+        func finish(with envelope: RPCV1.Envelope) {
+            switch self {
+            case .stream(let continuation):
+                continuation.yield(envelope)
+                continuation.finish()
+            case .unary(let continuation):
+                continuation.resume(returning: envelope)
+            }
+        }
+
+        func fail(_ error: RPCError) {
+            switch self {
+            case .stream(let continuation): continuation.finish(throwing: error)
+            case .unary(let continuation): continuation.resume(throwing: error)
+            }
+        }
+    }
 
     private struct Call {
-        var continuation: Continuation
-        var deadlineTask: Scheduled<Void>?
+        var receiver: Receiver
+        var deadline: NIODeadline?
     }
 
     /// Marks an error for a call the server never took, which is safe to retry on any call.
@@ -28,6 +53,8 @@ final class ClientChannelHandler: ChannelDuplexHandler {
     private var readPaused = false
     private var readPending = false
     private var pingTimeout: Scheduled<Void>?
+    /// One timer for the connection's deadlines, set no later than the earliest of its calls'.
+    private var deadlineTimer: (at: NIODeadline, callback: NIOScheduledCallback)?
     /// Set once the connection takes no new calls, for callers off the event loop.
     private let draining: NIOLockedValueBox<Bool>
     private(set) var goAwayLastCallID: UInt64? {
@@ -49,42 +76,35 @@ final class ClientChannelHandler: ChannelDuplexHandler {
 
     // MARK: Calls
 
-    func start(_ envelope: RPCV1.Envelope, deadline: NIODeadline?, continuation: Continuation) {
+    func start(_ envelope: RPCV1.Envelope, deadline: NIODeadline?, receiver: Receiver) {
         guard let context else {
-            continuation.finish(throwing: RPCError(.unavailable, "connection is not open"))
+            receiver.fail(RPCError(.unavailable, "connection is not open"))
             return
         }
         if let closedError {
-            continuation.finish(throwing: closedError)
+            receiver.fail(closedError)
             return
         }
         if goAwayLastCallID != nil {
-            continuation.finish(throwing: RPCError(.unavailable, "connection is going away"))
+            receiver.fail(RPCError(.unavailable, "connection is going away"))
             return
         }
         let callID = envelope.callID
-        var call = Call(continuation: continuation)
-        if let deadline {
-            call.deadlineTask = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
-                self.expire(callID)
-            }
-        }
-        calls[callID] = call
-        buffered[callID] = 0
+        calls[callID] = Call(receiver: receiver, deadline: deadline)
+        if let deadline { watchDeadline(deadline, eventLoop: context.eventLoop) }
+        if case .stream = receiver { buffered[callID] = 0 }
         context.writeAndFlush(wrapOutboundOut(envelope), promise: nil)
     }
 
     func cancel(_ callID: UInt64) {
         guard let call = calls.removeValue(forKey: callID) else { return }
-        call.deadlineTask?.cancel()
         sendCancel(callID)
-        call.continuation.finish(throwing: RPCError(.cancelled, "call cancelled"))
+        call.receiver.fail(RPCError(.cancelled, "call cancelled"))
     }
 
     /// The consumer stopped reading the call's answers (finished or dropped the stream).
     func abandon(_ callID: UInt64) {
-        if let call = calls.removeValue(forKey: callID) {
-            call.deadlineTask?.cancel()
+        if calls.removeValue(forKey: callID) != nil {
             sendCancel(callID)
         }
         if let count = buffered.removeValue(forKey: callID) {
@@ -101,10 +121,35 @@ final class ClientChannelHandler: ChannelDuplexHandler {
         resumeReadingIfBelowMark()
     }
 
-    private func expire(_ callID: UInt64) {
-        guard let call = calls.removeValue(forKey: callID) else { return }
-        sendCancel(callID)
-        call.continuation.finish(throwing: RPCError(.deadlineExceeded, "deadline exceeded"))
+    /// Makes sure the timer goes off by `deadline`.
+    ///
+    /// Calls mostly share one timeout, so a new call's deadline is rarely the earliest and the
+    /// timer stays as it is: no timer per call to set and cancel.
+    private func watchDeadline(_ deadline: NIODeadline, eventLoop: any EventLoop) {
+        if let timer = deadlineTimer {
+            guard deadline < timer.at else { return }
+            timer.callback.cancel()
+        }
+        deadlineTimer = (try? eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: self)).map { (deadline, $0) }
+    }
+
+    /// The timer went off: fails the calls whose deadline has passed, with CANCEL to the server,
+    /// and sets the timer for the earliest deadline left.
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        deadlineTimer = nil
+        let now = NIODeadline.now()
+        var next: NIODeadline?
+        for (callID, call) in calls {
+            guard let deadline = call.deadline else { continue }
+            if deadline <= now {
+                calls[callID] = nil
+                sendCancel(callID)
+                call.receiver.fail(RPCError(.deadlineExceeded, "deadline exceeded"))
+            } else if next.map({ deadline < $0 }) ?? true {
+                next = deadline
+            }
+        }
+        if let next { watchDeadline(next, eventLoop: eventLoop) }
     }
 
     private func sendCancel(_ callID: UInt64) {
@@ -121,15 +166,14 @@ final class ClientChannelHandler: ChannelDuplexHandler {
         switch envelope.kind {
         case .response, .endOfStream:
             guard let call = calls.removeValue(forKey: envelope.callID) else { return }
-            call.deadlineTask?.cancel()
-            call.continuation.yield(envelope)
-            call.continuation.finish()
+                call.receiver.finish(with: envelope)
         case .streamMessage:
-            guard let call = calls[envelope.callID] else { return }
+            // A unary call's answer is its RESPONSE; a stream message for it is ignored.
+            guard let call = calls[envelope.callID], case .stream(let continuation) = call.receiver else { return }
             buffered[envelope.callID, default: 0] += 1
             totalBuffered += 1
             if totalBuffered >= highWaterMark { readPaused = true }
-            call.continuation.yield(envelope)
+            continuation.yield(envelope)
         case .ping:
             var pong = RPCV1.Envelope()
             pong.kind = .pong
@@ -168,16 +212,19 @@ final class ClientChannelHandler: ChannelDuplexHandler {
         let error = closedError ?? RPCError(.unavailable, "connection closed")
         closedError = error
         pingTimeout?.cancel()
+        deadlineTimer?.callback.cancel()
+        deadlineTimer = nil
         for callID in Array(calls.keys) { fail(callID, error) }
         context.fireChannelInactive()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .all else {
+        guard let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read else {
             context.fireUserInboundEventTriggered(event)
             return
         }
-        guard !calls.isEmpty, pingTimeout == nil else { return }
+        // While reading is paused for a slow consumer, a PONG could not be read either.
+        guard !calls.isEmpty, pingTimeout == nil, !readPaused else { return }
         var ping = RPCV1.Envelope()
         ping.kind = .ping
         ping.callID = 1
@@ -190,8 +237,7 @@ final class ClientChannelHandler: ChannelDuplexHandler {
 
     private func fail(_ callID: UInt64, _ error: RPCError) {
         guard let call = calls.removeValue(forKey: callID) else { return }
-        call.deadlineTask?.cancel()
-        call.continuation.finish(throwing: error)
+        call.receiver.fail(error)
     }
 
     private func protocolError(context: ChannelHandlerContext, _ message: String) {

@@ -51,7 +51,7 @@ final class ClientConnection: Sendable {
                         try sync.addHandler(TLSHandshakeHandler(side: side))
                     }
                     try sync.addRPCHandlers(maximumFrameLength: configuration.maximumFrameLength, idleTimeout: nil)
-                    try sync.addHandler(IdleStateHandler(allTimeout: TimeAmount(configuration.keepaliveInterval)))
+                    try sync.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.keepaliveInterval)))
                     try sync.addHandler(handler)
                 }
             }
@@ -89,6 +89,52 @@ final class ClientConnection: Sendable {
     /// Starts a call; its answers (stream messages, then the final RESPONSE or END_OF_STREAM)
     /// arrive on the returned stream, which throws ``RPCError`` on failure.
     func start(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) -> ClientCallHandle {
+        let envelope = numbered(request, deadline: deadline)
+        let callID = envelope.callID
+        let (stream, continuation) = AsyncThrowingStream<RPCV1.Envelope, any Error>.makeStream()
+        let nioDeadline = deadline.map { NIODeadline.now() + TimeAmount($0 - ContinuousClock.now) }
+        let handler = self.handler
+        let eventLoop = channel.eventLoop
+        continuation.onTermination = { _ in
+            eventLoop.execute { handler.value.abandon(callID) }
+        }
+        eventLoop.execute {
+            handler.value.start(envelope, deadline: nioDeadline, receiver: .stream(continuation))
+        }
+        return ClientCallHandle(callID: callID, answers: stream, connection: self)
+    }
+
+    /// Makes a call whose only answer is its final RESPONSE, and returns that envelope.
+    ///
+    /// One continuation instead of a stream: nothing is left to tidy up on the event loop once the
+    /// answer is in. Cancelling the task fails the call with `cancelled` and sends CANCEL.
+    func unary(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) async throws -> RPCV1.Envelope {
+        let envelope = numbered(request, deadline: deadline)
+        let callID = envelope.callID
+        let nioDeadline = deadline.map { NIODeadline.now() + TimeAmount($0 - ContinuousClock.now) }
+        let handler = self.handler
+        let eventLoop = channel.eventLoop
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: ClientChannelHandler.UnaryContinuation) in
+                // The task stays suspended here until the continuation resumes, so the event loop
+                // may read its cancellation flag: a cancellation that came before the call was
+                // registered is seen there, and one after it finds the call registered.
+                let task = CancellationProbe()
+                eventLoop.execute {
+                    if task.isCancelled {
+                        continuation.resume(throwing: RPCError(.cancelled, "call cancelled"))
+                    } else {
+                        handler.value.start(envelope, deadline: nioDeadline, receiver: .unary(continuation))
+                    }
+                }
+            }
+        } onCancel: {
+            eventLoop.execute { handler.value.cancel(callID) }
+        }
+    }
+
+    /// `request` with the connection's next call id and the time left before `deadline`.
+    private func numbered(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) -> RPCV1.Envelope {
         let callID = nextCallID.withLockedValue { id in
             id += 1
             return id
@@ -100,18 +146,7 @@ final class ClientConnection: Sendable {
             let ms = max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
             envelope.timeoutMs = UInt32(clamping: ms)
         }
-        let (stream, continuation) = AsyncThrowingStream<RPCV1.Envelope, any Error>.makeStream()
-        let nioDeadline = deadline.map { NIODeadline.now() + TimeAmount($0 - ContinuousClock.now) }
-        let handler = self.handler
-        let eventLoop = channel.eventLoop
-        let request = envelope
-        continuation.onTermination = { _ in
-            eventLoop.execute { handler.value.abandon(callID) }
-        }
-        eventLoop.execute {
-            handler.value.start(request, deadline: nioDeadline, continuation: continuation)
-        }
-        return ClientCallHandle(callID: callID, answers: stream, connection: self)
+        return envelope
     }
 
     func cancel(_ callID: UInt64) {
@@ -134,4 +169,16 @@ struct ClientCallHandle: Sendable {
     let callID: UInt64
     let answers: AsyncThrowingStream<RPCV1.Envelope, any Error>
     let connection: ClientConnection
+}
+
+/// The cancellation flag of the task that made it, readable from another thread while that task
+/// is suspended waiting for the result it is needed for.
+private struct CancellationProbe: @unchecked Sendable {
+    private let task: UnsafeCurrentTask?
+
+    init() {
+        task = withUnsafeCurrentTask { $0 }
+    }
+
+    var isCancelled: Bool { task?.isCancelled ?? false }
 }

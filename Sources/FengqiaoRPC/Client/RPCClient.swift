@@ -65,20 +65,15 @@ public final class RPCClient: Sendable {
         options: CallOptions = CallOptions()
     ) async throws -> Response {
         let deadline = options.effectiveDeadline(fallback: configuration.defaultTimeout)
+        let encoded = try Self.encode(request)
         let payload = try await withRetries(options: options) {
-            try await self.intercepted(method: method.path, payload: Self.encode(request), options: options) {
-                request in
-                try await self.permits.acquire(before: deadline)
-                defer { self.permits.release() }
+            guard !interceptors.isEmpty else {
+                return try await self.unaryAnswer(method: method.path, payload: encoded, options: options, deadline: deadline)
+            }
+            return try await self.intercepted(method: method.path, payload: encoded, options: options) { request in
                 var sent = options
                 sent.metadata = request.metadata
-                let handle = try await self.startCall(
-                    method: request.method,
-                    payload: request.payload,
-                    options: sent,
-                    deadline: deadline
-                )
-                return try await Self.finalAnswer(of: handle)
+                return try await self.unaryAnswer(method: request.method, payload: request.payload, options: sent, deadline: deadline)
             }
         }
         do {
@@ -121,12 +116,39 @@ public final class RPCClient: Sendable {
         }
     }
 
+    /// Sends one unary call, within the in-flight limit, and returns the answer's payload.
+    private func unaryAnswer(
+        method: String,
+        payload: [UInt8],
+        options: CallOptions,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> [UInt8] {
+        try await permits.acquire(before: deadline)
+        defer { permits.release() }
+        let (envelope, connection) = try await prepareCall(method: method, payload: payload, options: options, deadline: deadline)
+        let answer = try await connection.unary(envelope, deadline: deadline)
+        let status = answer.status ?? RPCV1.Status(code: .internal, message: "answer without status")
+        guard status.code == .ok else { throw RPCError(status: status, metadata: answer.metadata) }
+        return answer.payload
+    }
+
     private func startCall(
         method: String,
         payload: [UInt8],
         options: CallOptions,
         deadline: ContinuousClock.Instant?
     ) async throws -> ClientCallHandle {
+        let (envelope, connection) = try await prepareCall(method: method, payload: payload, options: options, deadline: deadline)
+        return connection.start(envelope, deadline: deadline)
+    }
+
+    /// The request's envelope and the connection to send it on.
+    private func prepareCall(
+        method: String,
+        payload: [UInt8],
+        options: CallOptions,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> (RPCV1.Envelope, ClientConnection) {
         if let deadline, deadline <= .now {
             throw RPCError(.deadlineExceeded, "deadline exceeded before the call started")
         }
@@ -138,23 +160,7 @@ public final class RPCClient: Sendable {
         if let field = envelope.fieldWithNUL {
             throw RPCError(.invalidArgument, "call not sent: its \(field) contains U+0000")
         }
-        let connection = try await pickConnection()
-        return connection.start(envelope, deadline: deadline)
-    }
-
-    static func finalAnswer(of handle: ClientCallHandle) async throws -> [UInt8] {
-        try await withTaskCancellationHandler {
-            for try await envelope in handle.answers {
-                guard envelope.kind == .response || envelope.kind == .endOfStream else { continue }
-                let status = envelope.status ?? RPCV1.Status(code: .internal, message: "answer without status")
-                guard status.code == .ok else { throw RPCError(status: status, metadata: envelope.metadata) }
-                return envelope.payload
-            }
-            try Task.checkCancellation()
-            throw RPCError(.unavailable, "connection closed before the answer")
-        } onCancel: {
-            handle.connection.cancel(handle.callID)
-        }
+        return (envelope, try await pickConnection())
     }
 
     private func withRetries<T>(options: CallOptions, _ body: () async throws -> T) async throws -> T {

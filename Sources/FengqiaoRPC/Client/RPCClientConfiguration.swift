@@ -33,7 +33,7 @@ public struct RPCClientConfiguration: Sendable {
     public var maximumBackoff: Duration = .seconds(5)
     /// How many times a retryable call is tried in all.
     public var maximumAttempts: Int = 3
-    /// After this long without traffic while calls are in flight, the client sends PING.
+    /// After this long without reading anything while calls are in flight, the client sends PING.
     public var keepaliveInterval: Duration = .seconds(30)
     /// How long the client waits for PONG before it closes the connection as dead.
     public var keepaliveTimeout: Duration = .seconds(10)

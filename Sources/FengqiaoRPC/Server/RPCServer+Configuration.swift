@@ -15,6 +15,15 @@ public struct RPCServerConfiguration: Sendable {
     /// How long a connection may stay without any inbound frame before the server closes it
     /// with GO_AWAY (`REASON_IDLE_TIMEOUT`); `nil` never closes idle connections.
     public var idleTimeout: Duration? = .seconds(300)
+    /// Whether handlers run on the event loop of the connection their call came on (the default),
+    /// rather than on Swift's global executor.
+    ///
+    /// On the event loop, taking a call, answering it and flushing the answer need no hand-over
+    /// between threads, which makes short calls cheaper; but a handler that computes for long
+    /// without awaiting holds up the other connections of that loop meanwhile. Database work does
+    /// not count: it runs on its connection's own thread. Set `false` for services whose handlers
+    /// do heavy computation of their own.
+    public var runsHandlersOnEventLoop = true
     /// TLS on every connection; `nil` (the default) for plain TCP.
     public var tls: TLS? = nil
 

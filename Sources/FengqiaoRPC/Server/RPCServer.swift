@@ -82,7 +82,8 @@ public final class RPCServer: Service, Sendable {
 
     private func serve() async throws {
         let configuration = shared.configuration
-        let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
+        let serverChannel: NIOAsyncChannel<ServerConnection, Never>
+        let shared = self.shared
         let logger = shared.logger
         do {
             let tls = try configuration.tls?.makeContext()
@@ -102,10 +103,9 @@ public final class RPCServer: Service, Sendable {
                             idleTimeout: configuration.idleTimeout,
                             activity: activity
                         )
-                        let wrapped = try NIOAsyncChannel<RPCV1.Envelope, RPCV1.Envelope>(
-                            wrappingChannelSynchronously: channel
-                        )
-                        return AcceptedConnection(channel: wrapped, activity: activity)
+                        let connection = ServerConnection(channel: channel, shared: shared, activity: activity)
+                        try channel.pipeline.syncOperations.addHandler(ServerChannelHandler(connection: connection))
+                        return connection
                     }
                 }
         } catch {
@@ -130,17 +130,13 @@ public final class RPCServer: Service, Sendable {
 
         try await serverChannel.executeThenClose { inbound in
             try await withThrowingDiscardingTaskGroup { group in
-                for try await accepted in inbound {
-                    let client = accepted.channel
-                    let connection = ServerConnection(channel: client.channel, shared: shared, activity: accepted.activity)
+                for try await connection in inbound {
                     guard register(connection) else {
-                        client.channel.close(promise: nil)
+                        connection.channel.close(promise: nil)
                         continue
                     }
                     group.addTask {
-                        try? await client.executeThenClose { inbound, _ in
-                            await connection.serve(inbound: inbound)
-                        }
+                        await connection.serve()
                         self.unregister(connection)
                     }
                 }
@@ -194,10 +190,4 @@ public final class RPCServer: Service, Sendable {
         }
         if idle { drained.fire(.cancelled) }
     }
-}
-
-/// A connection as the listener hands it over: the async channel and its call activity.
-struct AcceptedConnection: Sendable {
-    let channel: NIOAsyncChannel<RPCV1.Envelope, RPCV1.Envelope>
-    let activity: CallActivity
 }

@@ -43,7 +43,7 @@ struct ServerCall {
             answer = end.answerEnvelope()
             answer.status = RPCError.internalError.status
         }
-        responder.sendLast(answer, logger: context.logger)
+        responder.sendLast(answer)
     }
 
     /// Maps a handler's error to the status on the wire, once, at the server boundary.
@@ -67,9 +67,8 @@ struct ServerCall {
 /// How a call ends, decided once: by the handler's end, or by an interruption (the deadline, a
 /// CANCEL, the connection's end) that answers at once and cancels the call's task.
 ///
-/// It is also the call's deadline timer on the event loop (a scheduled callback rather than a
-/// scheduled task, which would cost a promise per call).
-final class CallEnd: Sendable, NIOScheduledCallbackHandler {
+/// The deadline is watched by the connection (one timer for all its calls).
+final class CallEnd: Sendable {
     enum Interruption: Sendable {
         case cancelled
         case deadlineExceeded
@@ -79,13 +78,13 @@ final class CallEnd: Sendable, NIOScheduledCallbackHandler {
         var ended = false
         var interrupted = false
         var task: Task<Void, Never>?
-        var timer: NIOScheduledCallback?
     }
 
     let callID: UInt64
     let isServerStreaming: Bool
     let context: ServerContext
-    private let timeout: Duration?
+    /// When the call runs out of time, on the event loop's clock.
+    let deadline: NIODeadline?
     private let channel: any Channel
     private let state = NIOLockedValueBox(State())
 
@@ -98,7 +97,7 @@ final class CallEnd: Sendable, NIOScheduledCallbackHandler {
             ? .milliseconds(Int64(envelope.timeoutMs)) : shared.configuration.defaultTimeout
         self.callID = envelope.callID
         self.isServerStreaming = shared.isServerStreaming(envelope.method)
-        self.timeout = timeout
+        self.deadline = timeout.map { NIODeadline.now() + TimeAmount($0) }
         self.channel = channel
         self.context = ServerContext(
             method: envelope.method,
@@ -110,37 +109,25 @@ final class CallEnd: Sendable, NIOScheduledCallbackHandler {
         )
     }
 
-    /// Starts the deadline's timer and hands over the call's task, cancelled at once if the
-    /// call was interrupted meanwhile.
+    /// Hands over the call's task, cancelled at once if the call was interrupted meanwhile.
     func start(_ task: Task<Void, Never>) {
-        let timer = timeout.flatMap { timeout in
-            try? channel.eventLoop.scheduleCallback(at: .now() + TimeAmount(timeout), handler: self)
-        }
-        let (cancelTask, cancelTimer) = state.withLockedValue { state in
+        let cancelTask = state.withLockedValue { state in
             state.task = task
-            state.timer = state.ended ? nil : timer
-            return (state.interrupted, state.ended)
+            return state.interrupted
         }
         if cancelTask { task.cancel() }
-        if cancelTimer { timer?.cancel() }
-    }
-
-    func handleScheduledCallback(eventLoop: some EventLoop) {
-        interrupt(.deadlineExceeded)
     }
 
     /// Ends the call now, unless it has ended: answers with CANCELLED or DEADLINE_EXCEEDED and
     /// cancels the task.
     func interrupt(_ reason: Interruption) {
-        let ended: (task: Task<Void, Never>?, timer: NIOScheduledCallback?)? = state.withLockedValue { state in
-            guard !state.ended else { return nil }
+        let task: Task<Void, Never>?? = state.withLockedValue { state in
+            guard !state.ended else { return .none }
             state.ended = true
             state.interrupted = true
-            defer { state.timer = nil }
-            return (state.task, state.timer)
+            return .some(state.task)
         }
-        guard let ended else { return }
-        if reason != .deadlineExceeded { ended.timer?.cancel() }
+        guard let task else { return }
         var answer = answerEnvelope()
         switch reason {
         case .deadlineExceeded:
@@ -148,21 +135,17 @@ final class CallEnd: Sendable, NIOScheduledCallbackHandler {
         case .cancelled:
             answer.status = RPCV1.Status(code: .cancelled, message: "cancelled by the client")
         }
-        CallResponder(callID: callID, channel: channel).sendLast(answer, logger: context.logger)
-        ended.task?.cancel()
+        CallResponder(callID: callID, channel: channel).sendLast(answer)
+        task?.cancel()
     }
 
     /// Ends the call as the handler finished; `false` when an interruption has answered already.
     func complete() -> Bool {
-        let timer: NIOScheduledCallback?? = state.withLockedValue { state in
-            guard !state.ended else { return .none }
+        state.withLockedValue { state in
+            guard !state.ended else { return false }
             state.ended = true
-            defer { state.timer = nil }
-            return .some(state.timer)
+            return true
         }
-        guard let timer else { return false }
-        timer?.cancel()
-        return true
     }
 
     /// The final envelope's common part: kind, call id and request id.

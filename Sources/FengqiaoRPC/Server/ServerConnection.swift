@@ -2,82 +2,145 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// One client connection on the server: reads envelopes, runs calls concurrently, answers them.
-final class ServerConnection: Sendable {
+/// One client connection on the server: takes envelopes from its channel handler, runs calls
+/// concurrently, answers them.
+final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     private struct State {
         var calls: [UInt64: CallEnd] = [:]
         var draining = false
         var lastCallID: UInt64 = 0
         var closed = false
-        /// The end of ``serve(inbound:)``, waiting for the last call to finish.
-        var lastCallFinished: CheckedContinuation<Void, Never>?
+        /// ``serve()``, waiting for the channel to close and the last call to finish.
+        var finished: CheckedContinuation<Void, Never>?
+        /// One timer for the calls' deadlines, set no later than the earliest of them.
+        var deadlineTimer: (at: NIODeadline, callback: NIOScheduledCallback)?
     }
 
     let channel: any Channel
     let shared: ServerShared
     private let activity: CallActivity
+    /// Where calls' tasks run: the connection's event loop, or `nil` for the global executor.
+    private let executor: EventLoopTaskExecutor?
     private let state = NIOLockedValueBox(State())
 
     init(channel: any Channel, shared: ServerShared, activity: CallActivity) {
         self.channel = channel
         self.shared = shared
         self.activity = activity
+        self.executor = shared.configuration.runsHandlersOnEventLoop ? EventLoopTaskExecutor(channel.eventLoop) : nil
     }
 
-    /// Serves the connection until the peer closes it, a protocol error, or the drain ends, and
-    /// returns once every call on it has finished.
-    ///
-    /// Each call is a task of its own (not a child task), so that a CANCEL or the deadline can
-    /// cancel it; when the connection ends, its calls are interrupted and awaited here.
-    func serve(inbound: NIOAsyncChannelInboundStream<RPCV1.Envelope>) async {
-        do {
-            for try await envelope in inbound {
-                switch envelope.kind {
-                case .request:
-                    if let end = accept(envelope) {
-                        activity.add(1)
-                        end.start(
-                            Task {
-                                await self.run(envelope, end: end)
-                                self.activity.add(-1)
-                            }
-                        )
-                    }
-                case .cancel:
-                    let end = state.withLockedValue { $0.calls[envelope.callID] }
-                    end?.interrupt(.cancelled)
-                case .ping:
-                    var pong = RPCV1.Envelope()
-                    pong.kind = .pong
-                    pong.callID = envelope.callID
-                    pong.payload = Array(envelope.payload.prefix(8))
-                    channel.writeAndFlush(pong, promise: nil)
-                case .pong:
-                    break
-                case .goAway:
-                    drain(reason: .shuttingDown, message: "client is going away")
-                default:
-                    protocolError("unexpected envelope kind \(envelope.kind.rawValue)")
-                }
-            }
-        } catch let error as FrameError {
-            protocolError(error.description)
-        } catch {
-            shared.logger.debug("connection ended", metadata: ["error.type": "\(type(of: error))"])
-        }
-        let running = state.withLockedValue { state in
-            state.closed = true
-            return Array(state.calls.values)
-        }
-        for end in running { end.interrupt(.cancelled) }
+    /// Returns once the connection has closed (the peer closed it, a protocol error, or the drain
+    /// ended) and every call on it has finished.
+    func serve() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let idle = state.withLockedValue { state in
-                if state.calls.isEmpty { return true }
-                state.lastCallFinished = continuation
+            let done = state.withLockedValue { state in
+                if state.closed && state.calls.isEmpty { return true }
+                state.finished = continuation
                 return false
             }
-            if idle { continuation.resume() }
+            if done { continuation.resume() }
         }
+    }
+
+    /// Takes one envelope read from the connection; called on its event loop.
+    ///
+    /// Each call is a task of its own (not a child task), so that a CANCEL or the deadline can
+    /// cancel it; when the connection ends, its calls are interrupted.
+    func received(_ envelope: RPCV1.Envelope) {
+        switch envelope.kind {
+        case .request:
+            guard let end = accept(envelope) else { return }
+            if let deadline = end.deadline { watchDeadline(deadline) }
+            activity.add(1)
+            end.start(
+                Task(executorPreference: executor) {
+                    await self.run(envelope, end: end)
+                    self.activity.add(-1)
+                }
+            )
+        case .cancel:
+            let end = state.withLockedValue { $0.calls[envelope.callID] }
+            end?.interrupt(.cancelled)
+        case .ping:
+            var pong = RPCV1.Envelope()
+            pong.kind = .pong
+            pong.callID = envelope.callID
+            pong.payload = Array(envelope.payload.prefix(8))
+            channel.writeAndFlush(pong, promise: nil)
+        case .pong:
+            break
+        case .goAway:
+            drain(reason: .shuttingDown, message: "client is going away")
+        default:
+            protocolError("unexpected envelope kind \(envelope.kind.rawValue)")
+        }
+    }
+
+    /// An error from the pipeline: a frame that breaks the protocol, or the connection failing.
+    func failed(_ error: any Error) {
+        if let error = error as? FrameError {
+            protocolError(error.description)
+        } else {
+            shared.logger.debug("connection ended", metadata: ["error.type": "\(type(of: error))"])
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Makes sure the timer goes off by `deadline`; called on the event loop.
+    ///
+    /// Calls mostly share one timeout, so a new call's deadline is rarely the earliest and the
+    /// timer stays as it is: no timer per call to set and cancel.
+    private func watchDeadline(_ deadline: NIODeadline) {
+        let replaced: NIOScheduledCallback?? = state.withLockedValue { state in
+            guard !state.closed else { return .none }
+            if let timer = state.deadlineTimer, timer.at <= deadline { return .none }
+            defer { state.deadlineTimer = nil }
+            return .some(state.deadlineTimer?.callback)
+        }
+        guard let replaced else { return }
+        replaced?.cancel()
+        guard let callback = try? channel.eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: self) else { return }
+        state.withLockedValue { $0.deadlineTimer = (deadline, callback) }
+    }
+
+    /// The timer went off: interrupts the calls whose deadline has passed with DEADLINE_EXCEEDED,
+    /// and sets the timer for the earliest deadline left.
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        let now = NIODeadline.now()
+        let (expired, next) = state.withLockedValue { state in
+            state.deadlineTimer = nil
+            var expired: [CallEnd] = []
+            var next: NIODeadline?
+            for end in state.calls.values {
+                guard let deadline = end.deadline else { continue }
+                if deadline <= now {
+                    expired.append(end)
+                } else if next.map({ deadline < $0 }) ?? true {
+                    next = deadline
+                }
+            }
+            return (expired, next)
+        }
+        for end in expired { end.interrupt(.deadlineExceeded) }
+        if let next { watchDeadline(next) }
+    }
+
+    /// The connection closed: interrupts the calls still running.
+    func closed() {
+        let timer = state.withLockedValue { state in
+            defer { state.deadlineTimer = nil }
+            return state.deadlineTimer?.callback
+        }
+        timer?.cancel()
+        let (running, finished) = state.withLockedValue { state in
+            state.closed = true
+            guard state.calls.isEmpty else { return (Array(state.calls.values), nil as CheckedContinuation<Void, Never>?) }
+            defer { state.finished = nil }
+            return ([], state.finished)
+        }
+        for end in running { end.interrupt(.cancelled) }
+        finished?.resume()
     }
 
     /// Registers a new call, or answers it at once when the connection cannot take it.
@@ -118,14 +181,15 @@ final class ServerConnection: Sendable {
     private func run(_ envelope: RPCV1.Envelope, end: CallEnd) async {
         // The answer is written before the close, and a close flushes (see FlushCoalescer).
         await ServerCall(envelope: envelope, connection: self, end: end).run()
-        let (closeNow, lastCallFinished) = state.withLockedValue { state in
+        let (closeNow, finished) = state.withLockedValue { state in
             state.calls[envelope.callID] = nil
             guard state.calls.isEmpty else { return (false, nil as CheckedContinuation<Void, Never>?) }
-            defer { state.lastCallFinished = nil }
-            return (state.draining, state.lastCallFinished)
+            guard state.closed else { return (state.draining, nil) }
+            defer { state.finished = nil }
+            return (false, state.finished)
         }
         if closeNow { channel.close(promise: nil) }
-        lastCallFinished?.resume()
+        finished?.resume()
     }
 
     /// Sends GO_AWAY, refuses new calls, and closes once the calls in flight have finished.
@@ -162,5 +226,34 @@ final class ServerConnection: Sendable {
         envelope.kind = .goAway
         envelope.goAway = RPCV1.GoAway(reason: reason, lastCallID: lastCallID, message: message)
         return envelope
+    }
+}
+
+/// The last handler of a server connection's pipeline: hands its envelopes and its end to the
+/// ``ServerConnection``, on the event loop, as they come.
+final class ServerChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = RPCV1.Envelope
+
+    let connection: ServerConnection
+
+    init(connection: ServerConnection) {
+        self.connection = connection
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        connection.received(unwrapInboundIn(data))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        connection.failed(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connection.closed()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        connection.closed()
     }
 }

@@ -34,11 +34,9 @@ struct CallResponder: Sendable {
         try await channel.writeAndFlush(envelope)
     }
 
-    /// Sends the call's final answer without waiting for the socket; a failure is only logged
-    /// (the connection is gone, so nobody waits for the answer any more).
-    func sendLast(_ envelope: RPCV1.Envelope, logger: Logger) {
-        channel.writeAndFlush(envelope).whenFailure { _ in
-            logger.debug("answer not sent: connection closed")
-        }
+    /// Sends the call's final answer without waiting for the socket; if the connection is gone,
+    /// nobody waits for the answer any more.
+    func sendLast(_ envelope: RPCV1.Envelope) {
+        channel.writeAndFlush(envelope, promise: nil)
     }
 }

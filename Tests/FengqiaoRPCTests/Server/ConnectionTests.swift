@@ -111,6 +111,31 @@ struct ConnectionTests {
         try await silent.close()
     }
 
+    @Test("on one connection, a call with an earlier deadline fails at it while a later one waits")
+    func clientDeadlinesOutOfOrder() async throws {
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { $0.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        let port = try #require(silent.localAddress?.port)
+        let client = RPCClient(configuration: .init(addresses: [.init(host: "127.0.0.1", port: port)]))
+        let echo = TestingV1.Echo.Client(client)
+        let long = Task { try await echo.echo(.init(text: "long"), CallOptions(timeout: .seconds(20))) }
+        // Let the long call go out first, so that the short one's deadline is the earlier one
+        // to arrive (if it does not, the test still holds, only the order is the usual one).
+        try await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        await expectRPCError(.deadlineExceeded) {
+            _ = try await echo.echo(.init(text: "short"), CallOptions(timeout: .milliseconds(200)))
+        }
+        #expect(ContinuousClock.now - start < .seconds(5))
+        long.cancel()
+        let error = await expectRPCError(.cancelled) { _ = try await long.value }
+        #expect(error?.message == "call cancelled")
+        client.close()
+        try await silent.close()
+    }
+
     @Test("graceful shutdown lets calls in flight finish, then run() returns")
     func gracefulShutdown() async throws {
         let probe = Probe()

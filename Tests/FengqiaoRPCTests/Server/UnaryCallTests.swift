@@ -84,6 +84,28 @@ struct UnaryCallTests {
         }
     }
 
+    @Test("a call with an earlier deadline than one already running still ends at its own")
+    func serverDeadlinesOutOfOrder() async throws {
+        try await withEchoServer(
+            configure: { $0.defaultTimeout = .milliseconds(300) },
+            configureClient: { $0.defaultTimeout = nil }
+        ) { echo, _, probe in
+            // The first call's deadline is 20 s; the second, sent without one, gets the server's
+            // 300 ms. Only the server can end the second.
+            let long = Task { try await echo.sleep(.init(durationMs: 10_000), CallOptions(timeout: .seconds(20))) }
+            try await eventually("first call started") { probe.snapshot.started == 1 }
+            await expectRPCError(.deadlineExceeded) {
+                _ = try await echo.sleep(.init(durationMs: 10_000))
+            }
+            try await eventually("second handler cancelled") { probe.snapshot.cancelled == 1 }
+            #expect(probe.snapshot.started == 2)
+            #expect(probe.snapshot.finished == 0)
+            long.cancel()
+            _ = await long.result
+            try await eventually("first handler cancelled") { probe.snapshot.cancelled == 2 }
+        }
+    }
+
     @Test("the client sends the time left, and the handler sees it as its deadline")
     func deadlinePassedOn() async throws {
         try await withEchoServer { echo, _, probe in
