@@ -15,19 +15,37 @@ extension ChannelPipeline.SynchronousOperations {
     }
 }
 
-/// Turns the flushes asked for while the event loop works through its queued tasks into one.
+/// Turns the flushes asked for while the event loop works through its queued tasks into one,
+/// or into one per ``maximumBatch`` frames.
 ///
 /// Calls start (client) and answer (server) from many tasks at once, each with its own
 /// `writeAndFlush`. The first flush is put off to a task queued behind the writes already waiting,
-/// so the frames written meanwhile leave in one system call instead of one each. A close flushes
-/// first, so a frame written before it is never dropped for lack of a flush.
+/// so the frames written meanwhile leave in one system call instead of one each. Once
+/// ``maximumBatch`` frames wait, they go at once: with many calls in flight the peer starts on the
+/// first ones while the rest are still being written, instead of both ends taking turns with one
+/// large batch each. A close flushes first, so a frame written before it is never dropped for lack
+/// of a flush.
 final class FlushCoalescer: ChannelOutboundHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// Frames written since the last flush after which a flush goes out at once.
+    static let maximumBatch = 16
+
     private var flushPending = false
+    private var framesPending = 0
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        framesPending += 1
+        context.write(data, promise: promise)
+    }
 
     func flush(context: ChannelHandlerContext) {
+        if framesPending >= Self.maximumBatch {
+            flushPending = true
+            flushNow(context: context)
+            return
+        }
         guard !flushPending else { return }
         flushPending = true
         context.eventLoop.assumeIsolated().execute {
@@ -43,6 +61,7 @@ final class FlushCoalescer: ChannelOutboundHandler {
     private func flushNow(context: ChannelHandlerContext) {
         guard flushPending else { return }
         flushPending = false
+        framesPending = 0
         context.flush()
     }
 }
