@@ -6,8 +6,8 @@ import NIOCore
 /// while too many streamed messages wait unread.
 final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHandler {
     typealias InboundIn = RPCV1.Envelope
-    typealias OutboundIn = RPCV1.Envelope
-    typealias OutboundOut = RPCV1.Envelope
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     typealias Continuation = AsyncThrowingStream<RPCV1.Envelope, any Error>.Continuation
     typealias UnaryContinuation = CheckedContinuation<RPCV1.Envelope, any Error>
@@ -76,7 +76,8 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
 
     // MARK: Calls
 
-    func start(_ envelope: RPCV1.Envelope, deadline: NIODeadline?, receiver: Receiver) {
+    /// Registers call `callID` and sends its REQUEST, `frame` (encoded by the caller).
+    func start(_ callID: UInt64, frame: ByteBuffer, deadline: NIODeadline?, receiver: Receiver) {
         guard let context else {
             receiver.fail(RPCError(.unavailable, "connection is not open"))
             return
@@ -89,11 +90,10 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
             receiver.fail(RPCError(.unavailable, "connection is going away"))
             return
         }
-        let callID = envelope.callID
         calls[callID] = Call(receiver: receiver, deadline: deadline)
         if let deadline { watchDeadline(deadline, eventLoop: context.eventLoop) }
         if case .stream = receiver { buffered[callID] = 0 }
-        context.writeAndFlush(wrapOutboundOut(envelope), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
 
     func cancel(_ callID: UInt64) {
@@ -156,7 +156,7 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
         var cancel = RPCV1.Envelope()
         cancel.kind = .cancel
         cancel.callID = callID
-        context?.writeAndFlush(wrapOutboundOut(cancel), promise: nil)
+        context?.writeEnvelope(cancel)
     }
 
     // MARK: Inbound
@@ -179,7 +179,7 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
             pong.kind = .pong
             pong.callID = envelope.callID
             pong.payload = Array(envelope.payload.prefix(8))
-            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+            context.writeEnvelope(pong)
         case .pong:
             pingTimeout?.cancel()
             pingTimeout = nil
@@ -228,7 +228,7 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
         var ping = RPCV1.Envelope()
         ping.kind = .ping
         ping.callID = 1
-        context.writeAndFlush(wrapOutboundOut(ping), promise: nil)
+        context.writeEnvelope(ping)
         pingTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: keepaliveTimeout) {
             self.closedError = RPCError(.unavailable, "peer did not answer PING")
             self.context?.close(promise: nil)
@@ -247,7 +247,7 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
         goAway.kind = .goAway
         goAway.goAway = RPCV1.GoAway(reason: .protocolError, lastCallID: 0, message: message)
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(goAway)).whenComplete { _ in channel.close(promise: nil) }
+        context.writeEnvelope(goAway).whenComplete { _ in channel.close(promise: nil) }
     }
 
     // MARK: Back-pressure

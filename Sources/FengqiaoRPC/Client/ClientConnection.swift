@@ -1,3 +1,4 @@
+import FengqiaoProtobuf
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -88,9 +89,12 @@ final class ClientConnection: Sendable {
 
     /// Starts a call; its answers (stream messages, then the final RESPONSE or END_OF_STREAM)
     /// arrive on the returned stream, which throws ``RPCError`` on failure.
-    func start(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) -> ClientCallHandle {
+    ///
+    /// - Throws: ``RPCError`` (`invalidArgument`) when the request cannot be encoded.
+    func start(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) throws(RPCError) -> ClientCallHandle {
         let envelope = numbered(request, deadline: deadline)
         let callID = envelope.callID
+        let frame = try Self.frame(envelope)
         let (stream, continuation) = AsyncThrowingStream<RPCV1.Envelope, any Error>.makeStream()
         let nioDeadline = deadline.map { NIODeadline.now() + TimeAmount($0 - ContinuousClock.now) }
         let handler = self.handler
@@ -99,7 +103,7 @@ final class ClientConnection: Sendable {
             eventLoop.execute { handler.value.abandon(callID) }
         }
         eventLoop.execute {
-            handler.value.start(envelope, deadline: nioDeadline, receiver: .stream(continuation))
+            handler.value.start(callID, frame: frame, deadline: nioDeadline, receiver: .stream(continuation))
         }
         return ClientCallHandle(callID: callID, answers: stream, connection: self)
     }
@@ -111,6 +115,7 @@ final class ClientConnection: Sendable {
     func unary(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) async throws -> RPCV1.Envelope {
         let envelope = numbered(request, deadline: deadline)
         let callID = envelope.callID
+        let frame = try Self.frame(envelope)
         let nioDeadline = deadline.map { NIODeadline.now() + TimeAmount($0 - ContinuousClock.now) }
         let handler = self.handler
         let eventLoop = channel.eventLoop
@@ -124,12 +129,23 @@ final class ClientConnection: Sendable {
                     if task.isCancelled {
                         continuation.resume(throwing: RPCError(.cancelled, "call cancelled"))
                     } else {
-                        handler.value.start(envelope, deadline: nioDeadline, receiver: .unary(continuation))
+                        handler.value.start(callID, frame: frame, deadline: nioDeadline, receiver: .unary(continuation))
                     }
                 }
             }
         } onCancel: {
             eventLoop.execute { handler.value.cancel(callID) }
+        }
+    }
+
+    /// The request's frame, encoded on the caller's thread rather than on the event loop.
+    private static func frame(_ envelope: RPCV1.Envelope) throws(RPCError) -> ByteBuffer {
+        do {
+            return try envelope.frame()
+        } catch let error as ProtobufEncodingError {
+            throw RPCError.unsendableRequest(error)
+        } catch {
+            throw RPCError(.internal, "request could not be encoded")
         }
     }
 

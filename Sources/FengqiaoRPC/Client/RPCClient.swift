@@ -139,7 +139,7 @@ public final class RPCClient: Sendable {
         deadline: ContinuousClock.Instant?
     ) async throws -> ClientCallHandle {
         let (envelope, connection) = try await prepareCall(method: method, payload: payload, options: options, deadline: deadline)
-        return connection.start(envelope, deadline: deadline)
+        return try connection.start(envelope, deadline: deadline)
     }
 
     /// The request's envelope and the connection to send it on.

@@ -2,12 +2,11 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 extension ChannelPipeline.SynchronousOperations {
-    /// Adds framing and envelope coding and, when `idleTimeout` is set, the idle-connection closer,
+    /// Adds framing, envelope decoding (senders write frames they encoded) and, when `idleTimeout` is set, the idle-connection closer,
     /// which spares connections with calls in `activity`.
     func addRPCHandlers(maximumFrameLength: Int, idleTimeout: Duration?, activity: CallActivity? = nil) throws {
         try addHandler(FlushCoalescer())
         try addHandler(ByteToMessageHandler(EnvelopeFrameDecoder(maximumFrameLength: maximumFrameLength)))
-        try addHandler(MessageToByteHandler(EnvelopeFrameEncoder()))
         if let idleTimeout, let activity {
             try addHandler(IdleStateHandler(readTimeout: TimeAmount(idleTimeout)))
             try addHandler(IdleConnectionCloser(activity: activity))
@@ -82,8 +81,6 @@ final class CallActivity: Sendable {
 final class IdleConnectionCloser: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = RPCV1.Envelope
     typealias InboundOut = RPCV1.Envelope
-    typealias OutboundOut = RPCV1.Envelope
-
     let activity: CallActivity
 
     init(activity: CallActivity) {
@@ -95,7 +92,7 @@ final class IdleConnectionCloser: ChannelInboundHandler, RemovableChannelHandler
             guard !activity.isBusy else { return }
             let goAway = ServerConnection.goAway(.idleTimeout, lastCallID: 0, message: "connection idle")
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(goAway)).whenComplete { _ in channel.close(promise: nil) }
+            context.writeEnvelope(goAway).whenComplete { _ in channel.close(promise: nil) }
         } else {
             context.fireUserInboundEventTriggered(event)
         }

@@ -67,7 +67,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
             pong.kind = .pong
             pong.callID = envelope.callID
             pong.payload = Array(envelope.payload.prefix(8))
-            channel.writeAndFlush(pong, promise: nil)
+            channel.writeEnvelope(pong, promise: nil)
         case .pong:
             break
         case .goAway:
@@ -170,7 +170,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
             answer.kind = .response
             answer.callID = envelope.callID
             answer.status = error.status
-            channel.writeAndFlush(answer, promise: nil)
+            channel.writeEnvelope(answer, promise: nil)
             return nil
         case .ignore:
             protocolError("call id \(envelope.callID) is zero or already in flight")
@@ -200,7 +200,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
             return (first, state.calls.isEmpty, state.lastCallID)
         }
         guard first else { return }
-        channel.writeAndFlush(Self.goAway(reason, lastCallID: lastCallID, message: message), promise: nil)
+        channel.writeEnvelope(Self.goAway(reason, lastCallID: lastCallID, message: message), promise: nil)
         if idle { channel.close(promise: nil) }
     }
 
@@ -218,7 +218,9 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
             return state.lastCallID
         }
         let goAway = Self.goAway(.protocolError, lastCallID: lastCallID, message: message)
-        channel.writeAndFlush(goAway).whenComplete { [channel] _ in channel.close(promise: nil) }
+        let closed = channel.eventLoop.makePromise(of: Void.self)
+        closed.futureResult.whenComplete { [channel] _ in channel.close(promise: nil) }
+        channel.writeEnvelope(goAway, promise: closed)
     }
 
     static func goAway(_ reason: RPCV1.GoAway.Reason, lastCallID: UInt64, message: String) -> RPCV1.Envelope {

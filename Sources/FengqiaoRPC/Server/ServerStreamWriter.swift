@@ -31,12 +31,12 @@ struct CallResponder: Sendable {
 
     /// Sends a stream message, returning once it is handed to the socket.
     func send(_ envelope: RPCV1.Envelope) async throws {
-        try await channel.writeAndFlush(envelope)
+        try await channel.writeEnvelope(envelope)
     }
 
     /// Sends the call's final answer without waiting for the socket; if the connection is gone,
     /// nobody waits for the answer any more.
     func sendLast(_ envelope: RPCV1.Envelope) {
-        channel.writeAndFlush(envelope, promise: nil)
+        channel.writeEnvelope(envelope, promise: nil)
     }
 }
