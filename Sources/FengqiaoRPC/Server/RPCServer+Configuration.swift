@@ -18,8 +18,9 @@ public struct RPCServerConfiguration: Sendable {
     /// Whether handlers run on the event loop of the connection their call came on (the default),
     /// rather than on Swift's global executor.
     ///
-    /// On the event loop, taking a call, answering it and flushing the answer need no hand-over
-    /// between threads, which makes short calls cheaper; but a handler that computes for long
+    /// On the event loop, a handler starts at once, in the read that brought its request, and
+    /// goes on there after each suspension: taking a call, answering it and flushing the answer
+    /// need no hand-over between threads or queued task, which makes short calls cheaper; but a handler that computes for long
     /// without awaiting holds up the other connections of that loop meanwhile. Database work does
     /// not count: it runs on its connection's own thread. Set `false` for services whose handlers
     /// do heavy computation of their own.

@@ -53,12 +53,17 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
             guard let end = accept(envelope) else { return }
             if let deadline = end.deadline { watchDeadline(deadline) }
             activity.add(1)
-            end.start(
-                Task(executorPreference: executor) {
-                    await self.run(envelope, end: end)
-                    self.activity.add(-1)
-                }
-            )
+            let operation: @Sendable () async -> Void = {
+                await self.run(envelope, end: end)
+                self.activity.add(-1)
+            }
+            if let executor {
+                // Starts here, in this read, and goes on on the event loop after any suspension:
+                // a handler that does not suspend answers without being queued at all.
+                end.start(Task.immediate(executorPreference: executor, operation: operation))
+            } else {
+                end.start(Task(operation: operation))
+            }
         case .cancel:
             let end = state.withLockedValue { $0.calls[envelope.callID] }
             end?.interrupt(.cancelled)
