@@ -17,10 +17,15 @@ struct ServerCall {
         let context = end.context
         let responder = CallResponder(callID: envelope.callID, channel: connection.channel)
         let request = ServerRequest(method: envelope.method, payload: envelope.payload)
-        let chain = connection.shared.chain(for: envelope.method, responder: responder)
+        let shared = connection.shared
         let result: Result<ServerResponse, any Error>
         do {
-            result = .success(try await chain(request, context))
+            if shared.interceptors.isEmpty, let route = shared.router.routes[envelope.method] {
+                // Nothing to wrap around the route: no chain of closures to build for the call.
+                result = .success(try await route(request, context, responder))
+            } else {
+                result = .success(try await shared.chain(for: envelope.method, responder: responder)(request, context))
+            }
         } catch {
             result = .failure(error)
         }
