@@ -2,8 +2,9 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 extension ChannelPipeline.SynchronousOperations {
-    /// Adds framing, envelope decoding (senders write frames they encoded) and, when `idleTimeout` is set, the idle-connection closer,
-    /// which spares connections with calls in `activity`.
+    /// Adds framing, envelope decoding (senders write frames they encoded themselves) and, when
+    /// `idleTimeout` is set, the idle-connection closer, which spares connections with calls in
+    /// `activity`.
     func addRPCHandlers(maximumFrameLength: Int, idleTimeout: Duration?, activity: CallActivity? = nil) throws {
         try addHandler(FlushCoalescer())
         try addHandler(ByteToMessageHandler(EnvelopeFrameDecoder(maximumFrameLength: maximumFrameLength)))
@@ -41,24 +42,22 @@ final class FlushCoalescer: ChannelOutboundHandler {
 
     func flush(context: ChannelHandlerContext) {
         if framesPending >= Self.maximumBatch {
-            flushPending = true
             flushNow(context: context)
             return
         }
         guard !flushPending else { return }
         flushPending = true
         context.eventLoop.assumeIsolated().execute {
-            self.flushNow(context: context)
+            if self.flushPending { self.flushNow(context: context) }
         }
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        flushNow(context: context)
+        if flushPending { flushNow(context: context) }
         context.close(mode: mode, promise: promise)
     }
 
     private func flushNow(context: ChannelHandlerContext) {
-        guard flushPending else { return }
         flushPending = false
         framesPending = 0
         context.flush()
@@ -81,6 +80,7 @@ final class CallActivity: Sendable {
 final class IdleConnectionCloser: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = RPCV1.Envelope
     typealias InboundOut = RPCV1.Envelope
+
     let activity: CallActivity
 
     init(activity: CallActivity) {

@@ -20,8 +20,9 @@ public struct RPCServerConfiguration: Sendable {
     ///
     /// On the event loop, a handler starts at once, in the read that brought its request, and
     /// goes on there after each suspension: taking a call, answering it and flushing the answer
-    /// need no hand-over between threads or queued task, which makes short calls cheaper; but a handler that computes for long
-    /// without awaiting holds up the other connections of that loop meanwhile. Database work does
+    /// need no hand-over between threads and no queued task, which makes short calls cheaper; but
+    /// a handler that computes for long without awaiting holds up the other connections of that
+    /// loop meanwhile. Database work does
     /// not count: it runs on its connection's own thread. Set `false` for services whose handlers
     /// do heavy computation of their own.
     public var runsHandlersOnEventLoop = true

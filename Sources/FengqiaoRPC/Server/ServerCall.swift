@@ -17,15 +17,9 @@ struct ServerCall {
         let context = end.context
         let responder = CallResponder(callID: envelope.callID, channel: connection.channel)
         let request = ServerRequest(method: envelope.method, payload: envelope.payload)
-        let shared = connection.shared
         let result: Result<ServerResponse, any Error>
         do {
-            if shared.interceptors.isEmpty, let route = shared.router.routes[envelope.method] {
-                // Nothing to wrap around the route: no chain of closures to build for the call.
-                result = .success(try await route(request, context, responder))
-            } else {
-                result = .success(try await shared.chain(for: envelope.method, responder: responder)(request, context))
-            }
+            result = .success(try await connection.shared.respond(to: request, context: context, responder: responder))
         } catch {
             result = .failure(error)
         }

@@ -33,9 +33,23 @@ final class ServerShared: Sendable {
         return "\(prefix)-\(n)"
     }
 
-    /// The interceptors wrapped around the method's route (or around UNIMPLEMENTED).
-    func chain(for path: String, responder: CallResponder) -> ServerInterceptor.Next {
-        let route = router.routes[path]
+    /// Runs the call through the interceptors and the method's route (or UNIMPLEMENTED).
+    ///
+    /// With no interceptors the route is called directly: no chain of closures per call.
+    func respond(
+        to request: ServerRequest,
+        context: ServerContext,
+        responder: CallResponder
+    ) async throws -> ServerResponse {
+        let route = router.routes[request.method]
+        if interceptors.isEmpty, let route {
+            return try await route(request, context, responder)
+        }
+        return try await chain(route: route, responder: responder)(request, context)
+    }
+
+    /// The interceptors wrapped around `route` (or around UNIMPLEMENTED when it is `nil`).
+    private func chain(route: RPCRouter.Route?, responder: CallResponder) -> ServerInterceptor.Next {
         var next: ServerInterceptor.Next = { request, context in
             guard let route else {
                 throw RPCError(.unimplemented, "unknown method")

@@ -1,23 +1,6 @@
 import FengqiaoProtobuf
 import NIOCore
 
-/// Writes each envelope as one frame: its length as a big-endian `UInt32`, then its protobuf bytes.
-public struct EnvelopeFrameEncoder: MessageToByteEncoder {
-    /// Envelopes to frame.
-    public typealias OutboundIn = RPCV1.Envelope
-
-    /// Creates an encoder.
-    public init() {}
-
-    /// Appends `envelope` as one frame to `out`.
-    ///
-    /// - Throws: ``ProtobufEncodingError`` when a string of the envelope holds U+0000. The channel
-    ///   then fails this write and every later one, so senders check envelopes before writing them.
-    public func encode(data envelope: RPCV1.Envelope, out: inout ByteBuffer) throws {
-        try out.writeEnvelopeFrame(envelope)
-    }
-}
-
 extension RPCV1.Envelope {
     /// The envelope as one frame in a buffer of its own, sized to fit.
     ///
@@ -25,16 +8,10 @@ extension RPCV1.Envelope {
     /// the pipelines carry bytes outwards.
     ///
     /// - Throws: ``ProtobufEncodingError`` when a string of the envelope holds U+0000.
-    func frame(allocator: ByteBufferAllocator = ByteBufferAllocator()) throws -> ByteBuffer {
-        try withSerializedSize { size, write in
-            var buffer = allocator.buffer(capacity: 4 + size)
-            buffer.writeInteger(UInt32(truncatingIfNeeded: size), endianness: .big)
-            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { pointer in
-                write(UnsafeMutableRawBufferPointer(rebasing: pointer[0..<size]))
-                return size
-            }
-            return buffer
-        }
+    func frame() throws -> ByteBuffer {
+        var buffer = ByteBuffer()
+        try buffer.writeEnvelopeFrame(self)
+        return buffer
     }
 }
 
@@ -77,6 +54,7 @@ extension ByteBuffer {
     @discardableResult
     public mutating func writeEnvelopeFrame(_ envelope: RPCV1.Envelope) throws -> Int {
         try envelope.withSerializedSize { size, write in
+            reserveCapacity(minimumWritableBytes: 4 + size)
             writeInteger(UInt32(truncatingIfNeeded: size), endianness: .big)
             writeWithUnsafeMutableBytes(minimumWritableBytes: size) { pointer in
                 write(UnsafeMutableRawBufferPointer(rebasing: pointer[0..<size]))
