@@ -47,7 +47,7 @@ extension ProtobufMessage {
     ///   libprotobuf-c cannot encode without cutting it short.
     public func serializedBytes() throws(ProtobufEncodingError) -> [UInt8] {
         let arena = ProtobufArena()
-        let packing = try _protobufPrepare(in: arena)
+        let packing = try arena.prepare(self)
         return withExtendedLifetime(arena) {
             [UInt8](unsafeUninitializedCapacity: packing.size) { buffer, initialized in
                 packing.write(into: UnsafeMutableRawBufferPointer(buffer))
@@ -61,7 +61,7 @@ extension ProtobufMessage {
     /// - Throws: ``ProtobufEncodingError`` as ``serializedBytes()``; `bytes` is then unchanged.
     public func serialize(appendingTo bytes: inout [UInt8]) throws(ProtobufEncodingError) {
         let arena = ProtobufArena()
-        let packing = try _protobufPrepare(in: arena)
+        let packing = try arena.prepare(self)
         withExtendedLifetime(arena) {
             let start = bytes.count
             bytes.append(contentsOf: repeatElement(0, count: packing.size))
@@ -92,23 +92,10 @@ extension ProtobufMessage {
         _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> Result
     ) throws -> Result {
         let arena = ProtobufArena()
-        let packing = try _protobufPrepare(in: arena)
+        let packing = try arena.prepare(self)
         return try withExtendedLifetime(arena) {
             try body(packing.size) { packing.write(into: $0) }
         }
-    }
-
-    /// Builds the message's protobuf-c structs in `arena`, ready to pack while the arena lives.
-    ///
-    /// - Throws: ``ProtobufEncodingError`` (`nulInString`) naming the first string, in field
-    ///   order, that holds U+0000.
-    private func _protobufPrepare(in arena: ProtobufArena) throws(ProtobufEncodingError) -> ProtobufPacking {
-        let message = _protobufMake(in: arena).assumingMemoryBound(to: ProtobufCMessage.self)
-        guard arena.stringsWithNUL.isEmpty else {
-            let path = ProtobufStructScan.firstString(among: arena.stringsWithNUL, in: message)
-            throw ProtobufEncodingError(code: .nulInString, messageName: Self.protoMessageName, field: path?.description)
-        }
-        return ProtobufPacking(message: message, size: protobuf_c_message_get_packed_size(message))
     }
 
     /// Decodes a message from its protobuf encoding.
@@ -176,16 +163,44 @@ extension ProtobufMessage {
     }
 }
 
-/// A message's protobuf-c structs, built in an arena that outlives it, and their packed size.
-private struct ProtobufPacking {
-    let message: UnsafeMutablePointer<ProtobufCMessage>
-    let size: Int
+extension ProtobufArena {
+    /// Builds `message`'s protobuf-c structs here, ready to pack while the arena lives.
+    ///
+    /// Several messages may be prepared in one arena, to be packed one after another into one
+    /// buffer. Not API: encode with the ``ProtobufMessage`` methods.
+    ///
+    /// - Throws: ``ProtobufEncodingError`` (`nulInString`) naming the first string, in field
+    ///   order, that holds U+0000.
+    public func prepare<Message: ProtobufMessage>(_ message: Message) throws(ProtobufEncodingError) -> ProtobufPacking {
+        let noted = stringsWithNUL.count
+        let made = message._protobufMake(in: self).assumingMemoryBound(to: ProtobufCMessage.self)
+        guard stringsWithNUL.count == noted else {
+            let path = ProtobufStructScan.firstString(among: Array(stringsWithNUL[noted...]), in: made)
+            throw ProtobufEncodingError(code: .nulInString, messageName: Message.protoMessageName, field: path?.description)
+        }
+        return ProtobufPacking(message: made, size: protobuf_c_message_get_packed_size(made))
+    }
+}
+
+/// A message's protobuf-c structs, built in an arena that must outlive it, and their packed size.
+///
+/// Not API: made by ``ProtobufArena/prepare(_:)`` for the encoding methods of ``ProtobufMessage``
+/// and for writers that put several messages into one buffer.
+public struct ProtobufPacking {
+    private let message: UnsafeMutableRawPointer
+    /// The size of the message's encoding, in bytes.
+    public let size: Int
+
+    fileprivate init(message: UnsafeMutablePointer<ProtobufCMessage>, size: Int) {
+        self.message = UnsafeMutableRawPointer(message)
+        self.size = size
+    }
 
     /// Packs the message into the start of `buffer`, which holds at least ``size`` bytes.
-    func write(into buffer: UnsafeMutableRawBufferPointer) {
+    public func write(into buffer: UnsafeMutableRawBufferPointer) {
         precondition(buffer.count >= size, "buffer of \(buffer.count) bytes for a message of \(size)")
         guard size > 0, let base = buffer.baseAddress else { return }
-        let written = protobuf_c_message_pack(message, base.assumingMemoryBound(to: UInt8.self))
+        let written = protobuf_c_message_pack(message.assumingMemoryBound(to: ProtobufCMessage.self), base.assumingMemoryBound(to: UInt8.self))
         assert(written == size, "protobuf-c packed \(written) bytes, expected \(size)")
     }
 }

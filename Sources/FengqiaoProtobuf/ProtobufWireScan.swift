@@ -54,6 +54,21 @@ enum ProtobufWireScan {
 }
 
 extension ProtobufWireScan {
+    /// The length-delimited occurrences of field `number` at the top level of `bytes`: each whole
+    /// (tag, length, value) and its value alone.
+    ///
+    /// - Throws: ``Unreadable`` when the bytes cannot be read as an encoding.
+    static func occurrences(
+        ofField number: UInt32,
+        in bytes: UnsafeRawBufferPointer
+    ) throws(Unreadable) -> [(whole: Range<Int>, value: Range<Int>)] {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return [] }
+        return try Message(base: base.assumingMemoryBound(to: UInt8.self), start: 0, end: bytes.count)
+            .occurrences(ofField: number)
+    }
+}
+
+extension ProtobufWireScan {
     /// The bytes of one message: `base[start..<end]`.
     private struct Message {
         let base: UnsafePointer<UInt8>
@@ -95,6 +110,30 @@ extension ProtobufWireScan {
                 }
             }
             return nil
+        }
+
+        /// The ranges, relative to `start`, of the length-delimited occurrences of field `number`:
+        /// each whole (tag, length, value) and its value alone.
+        func occurrences(ofField number: UInt32) throws(Unreadable) -> [(whole: Range<Int>, value: Range<Int>)] {
+            var found: [(whole: Range<Int>, value: Range<Int>)] = []
+            var position = start
+            while position < end {
+                let tagStart = position
+                let (tagNumber, wireType) = try readTag(at: &position)
+                switch wireType {
+                case 0: try skipVarint(at: &position)
+                case 1: try skip(8, at: &position)
+                case 5: try skip(4, at: &position)
+                case 2:
+                    let length = try readLength(at: &position)
+                    if tagNumber == number {
+                        found.append((tagStart..<(position + length), position..<(position + length)))
+                    }
+                    position += length
+                default: throw Unreadable()
+                }
+            }
+            return found
         }
 
         /// This length-delimited value of `field`: the path inside it to a string with `fault`.

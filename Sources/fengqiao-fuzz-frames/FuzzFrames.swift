@@ -21,11 +21,11 @@ func decodeAll(_ bytes: UnsafeRawBufferPointer) {
         offset = end
         do {
             while let envelope = try decoder.decodeEnvelope(from: &buffer) {
-                _ = try? RPCV1.Status(serializedBytes: envelope.payload)
+                _ = try? envelope.payload.withUnsafeReadableBytes { try RPCV1.Status(serializedBytes: $0) }
                 // Whatever decodes encodes again: a decoded string never holds U+0000.
                 var reencoded = ByteBuffer()
                 do {
-                    try reencoded.writeEnvelopeFrame(envelope)
+                    try reencoded.writeEnvelopeFrame(envelope.wholeEnvelope)
                 } catch {
                     preconditionFailure("a decoded envelope does not encode: \(error)")
                 }

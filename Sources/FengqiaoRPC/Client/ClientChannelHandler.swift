@@ -5,12 +5,12 @@ import NIOCore
 /// deadlines, sends CANCEL, answers PING, notices GO_AWAY and dead peers, and pauses reading
 /// while too many streamed messages wait unread.
 final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHandler {
-    typealias InboundIn = RPCV1.Envelope
+    typealias InboundIn = InboundEnvelope
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    typealias Continuation = AsyncThrowingStream<RPCV1.Envelope, any Error>.Continuation
-    typealias UnaryContinuation = CheckedContinuation<RPCV1.Envelope, any Error>
+    typealias Continuation = AsyncThrowingStream<InboundEnvelope, any Error>.Continuation
+    typealias UnaryContinuation = CheckedContinuation<InboundEnvelope, any Error>
 
     /// Where a call's answers go: a stream (server streaming), or the one final answer (unary).
     enum Receiver {
@@ -18,7 +18,7 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
         case unary(UnaryContinuation)
 
         /// Hands over the final RESPONSE or END_OF_STREAM.
-        func finish(with envelope: RPCV1.Envelope) {
+        func finish(with envelope: InboundEnvelope) {
             switch self {
             case .stream(let continuation):
                 continuation.yield(envelope)
@@ -178,7 +178,7 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
             var pong = RPCV1.Envelope()
             pong.kind = .pong
             pong.callID = envelope.callID
-            pong.payload = Array(envelope.payload.prefix(8))
+            pong.payload = Array(envelope.payload.readableBytesView.prefix(8))
             context.writeEnvelope(pong)
         case .pong:
             pingTimeout?.cancel()

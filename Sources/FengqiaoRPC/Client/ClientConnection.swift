@@ -95,7 +95,7 @@ final class ClientConnection: Sendable {
         let envelope = numbered(request, deadline: deadline)
         let callID = envelope.callID
         let frame = try Self.frame(envelope)
-        let (stream, continuation) = AsyncThrowingStream<RPCV1.Envelope, any Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<InboundEnvelope, any Error>.makeStream()
         let nioDeadline = deadline.map { NIODeadline.now() + TimeAmount($0 - ContinuousClock.now) }
         let handler = self.handler
         let eventLoop = channel.eventLoop
@@ -112,7 +112,7 @@ final class ClientConnection: Sendable {
     ///
     /// One continuation instead of a stream: nothing is left to tidy up on the event loop once the
     /// answer is in. Cancelling the task fails the call with `cancelled` and sends CANCEL.
-    func unary(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) async throws -> RPCV1.Envelope {
+    func unary(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) async throws -> InboundEnvelope {
         let envelope = numbered(request, deadline: deadline)
         let callID = envelope.callID
         let frame = try Self.frame(envelope)
@@ -183,7 +183,7 @@ final class ClientConnection: Sendable {
 /// A call started on a connection: its id and the stream of its answers.
 struct ClientCallHandle: Sendable {
     let callID: UInt64
-    let answers: AsyncThrowingStream<RPCV1.Envelope, any Error>
+    let answers: AsyncThrowingStream<InboundEnvelope, any Error>
     let connection: ClientConnection
 }
 

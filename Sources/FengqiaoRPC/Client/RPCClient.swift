@@ -70,14 +70,17 @@ public final class RPCClient: Sendable {
             guard !interceptors.isEmpty else {
                 return try await self.unaryAnswer(method: method.path, payload: encoded, options: options, deadline: deadline)
             }
-            return try await self.intercepted(method: method.path, payload: encoded, options: options) { request in
+            let answer = try await self.intercepted(method: method.path, payload: encoded, options: options) { request in
                 var sent = options
                 sent.metadata = request.metadata
-                return try await self.unaryAnswer(method: request.method, payload: request.payload, options: sent, deadline: deadline)
+                let answer = try await self.unaryAnswer(method: request.method, payload: request.payload, options: sent, deadline: deadline)
+                return Array(answer.readableBytesView)
             }
+            return ByteBuffer(bytes: answer)
         }
         do {
-            return try Response(serializedBytes: payload)
+            // Straight from the bytes read off the socket.
+            return try payload.withUnsafeReadableBytes { try Response(serializedBytes: $0) }
         } catch {
             throw RPCError(.internal, "response does not decode as \(Response.protoMessageName)")
         }
@@ -122,7 +125,7 @@ public final class RPCClient: Sendable {
         payload: [UInt8],
         options: CallOptions,
         deadline: ContinuousClock.Instant?
-    ) async throws -> [UInt8] {
+    ) async throws -> ByteBuffer {
         try await permits.acquire(before: deadline)
         defer { permits.release() }
         let (envelope, connection) = try await prepareCall(method: method, payload: payload, options: options, deadline: deadline)

@@ -26,7 +26,7 @@ public struct RPCResponseStream<Message: ProtobufMessage>: AsyncSequence, Sendab
     /// Reads the stream's messages.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let handle: ClientCallHandle
-        var base: AsyncThrowingStream<RPCV1.Envelope, any Error>.AsyncIterator
+        var base: AsyncThrowingStream<InboundEnvelope, any Error>.AsyncIterator
         let release: ReleaseOnce
         var finished = false
 
@@ -51,7 +51,7 @@ public struct RPCResponseStream<Message: ProtobufMessage>: AsyncSequence, Sendab
                 case .streamMessage:
                     handle.connection.consumed(handle.callID)
                     do {
-                        return try Message(serializedBytes: envelope.payload)
+                        return try envelope.payload.withUnsafeReadableBytes { try Message(serializedBytes: $0) }
                     } catch {
                         throw RPCError(.internal, "stream message does not decode as \(Message.protoMessageName)")
                     }

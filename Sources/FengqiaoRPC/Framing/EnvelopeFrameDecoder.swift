@@ -22,7 +22,7 @@ public struct EnvelopeFrameDecoder: ByteToMessageDecoder {
     }
 
     /// Envelopes, one per frame.
-    public typealias InboundOut = RPCV1.Envelope
+    public typealias InboundOut = InboundEnvelope
 
     /// The largest frame, in bytes after the length prefix, the decoder accepts.
     public let maximumFrameLength: Int
@@ -61,9 +61,13 @@ public struct EnvelopeFrameDecoder: ByteToMessageDecoder {
 
     /// Reads one envelope from `buffer`, or returns `nil` when the frame is not complete yet.
     ///
+    /// libprotobuf-c's unpack decodes the envelope without its payload field, which stays in the
+    /// frame and is handed on as a view of it (see ``ProtobufFieldSplit``): no copy of the
+    /// request or response message is made here.
+    ///
     /// Pure logic without a channel, shared by the handler and the fuzz target.
     /// - Throws: ``FrameError`` for a frame over the limit or an envelope that does not decode.
-    public mutating func decodeEnvelope(from buffer: inout ByteBuffer) throws -> RPCV1.Envelope? {
+    public mutating func decodeEnvelope(from buffer: inout ByteBuffer) throws -> InboundEnvelope? {
         if case .waitingForHeader = state {
             guard let length = buffer.readInteger(endianness: .big, as: UInt32.self) else { return nil }
             guard Int(length) <= maximumFrameLength else {
@@ -76,9 +80,42 @@ public struct EnvelopeFrameDecoder: ByteToMessageDecoder {
         else { return nil }
         state = .waitingForHeader
         do {
-            return try view.withUnsafeReadableBytes { try RPCV1.Envelope(serializedBytes: $0) }
+            return try Self.envelope(in: view)
         } catch {
             throw FrameError(code: .malformedEnvelope)
+        }
+    }
+
+    /// The envelope in `frame`, its payload a slice of `frame`.
+    private static func envelope(in frame: ByteBuffer) throws -> InboundEnvelope {
+        try frame.withUnsafeReadableBytes { bytes in
+            guard let split = ProtobufFieldSplit(field: RPCV1.Envelope.payloadField, in: bytes) else {
+                throw FrameError(code: .malformedEnvelope)
+            }
+            let envelope: RPCV1.Envelope
+            switch split.rest.count {
+            case 0:
+                envelope = RPCV1.Envelope()
+            case 1:
+                envelope = try RPCV1.Envelope(serializedBytes: UnsafeRawBufferPointer(rebasing: bytes[split.rest[0]]))
+            default:
+                // The fields around the payload, joined: a few dozen bytes.
+                let count = split.rest.reduce(0) { $0 + $1.count }
+                envelope = try withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { joined in
+                    var position = 0
+                    for stretch in split.rest {
+                        UnsafeMutableRawBufferPointer(rebasing: joined[position..<(position + stretch.count)])
+                            .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[stretch]))
+                        position += stretch.count
+                    }
+                    return try RPCV1.Envelope(serializedBytes: UnsafeRawBufferPointer(joined))
+                }
+            }
+            guard let value = split.value else { return InboundEnvelope(envelope: envelope, payload: ByteBuffer()) }
+            guard let payload = frame.getSlice(at: frame.readerIndex + value.lowerBound, length: value.count) else {
+                throw FrameError(code: .malformedEnvelope)
+            }
+            return InboundEnvelope(envelope: envelope, payload: payload)
         }
     }
 }

@@ -78,8 +78,8 @@ final class CallActivity: Sendable {
 /// Closes a connection with GO_AWAY (`REASON_IDLE_TIMEOUT`) when nothing was read for the idle
 /// time and no call is running on it.
 final class IdleConnectionCloser: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = RPCV1.Envelope
-    typealias InboundOut = RPCV1.Envelope
+    typealias InboundIn = InboundEnvelope
+    typealias InboundOut = InboundEnvelope
 
     let activity: CallActivity
 

@@ -36,7 +36,13 @@ public struct ServerResponse: Sendable {
 
 /// Maps method paths to the functions that run them.
 public struct RPCRouter: Sendable {
-    typealias Route = @Sendable (ServerRequest, ServerContext, CallResponder) async throws -> ServerResponse
+    /// A method's route: decodes the request from its encoding, then returns what runs the call.
+    ///
+    /// Two steps, so that a server can decode the request in the read that brought it, straight
+    /// from the bytes read, and keep only the decoded message while the handler runs.
+    typealias Route = @Sendable (_ payload: UnsafeRawBufferPointer) throws -> Handling
+    /// The handler's part of a call, with its request decoded.
+    typealias Handling = @Sendable (ServerContext, CallResponder) async throws -> ServerResponse
 
     private(set) var routes: [String: Route] = [:]
     private(set) var services: [ProtobufServiceDescriptor] = []
@@ -53,10 +59,12 @@ public struct RPCRouter: Sendable {
         _ method: ProtobufMethod<Request, Response>,
         handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
-        routes[method.path] = { request, context, _ in
-            let message = try Self.decode(Request.self, from: request.payload)
-            let response = try await handler(message, context)
-            return ServerResponse(payload: try response.serializedBytes())
+        routes[method.path] = { payload in
+            let message = try Self.decode(Request.self, from: payload)
+            return { context, _ in
+                let response = try await handler(message, context)
+                return ServerResponse(payload: try response.serializedBytes())
+            }
         }
     }
 
@@ -65,14 +73,16 @@ public struct RPCRouter: Sendable {
         _ method: ProtobufMethod<Request, Response>,
         handler: @escaping @Sendable (Request, ServerStreamWriter<Response>, ServerContext) async throws -> Void
     ) {
-        routes[method.path] = { request, context, responder in
-            let message = try Self.decode(Request.self, from: request.payload)
-            try await handler(message, ServerStreamWriter(responder: responder), context)
-            return ServerResponse(payload: nil)
+        routes[method.path] = { payload in
+            let message = try Self.decode(Request.self, from: payload)
+            return { context, responder in
+                try await handler(message, ServerStreamWriter(responder: responder), context)
+                return ServerResponse(payload: nil)
+            }
         }
     }
 
-    private static func decode<Message: ProtobufMessage>(_ type: Message.Type, from payload: [UInt8]) throws -> Message {
+    private static func decode<Message: ProtobufMessage>(_ type: Message.Type, from payload: UnsafeRawBufferPointer) throws -> Message {
         do {
             return try Message(serializedBytes: payload)
         } catch {

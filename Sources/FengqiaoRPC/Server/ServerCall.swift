@@ -9,17 +9,16 @@ import NIOCore
 /// the connection's end interrupt it through its ``CallEnd``, which answers at once, without
 /// waiting for a handler that ignores cancellation, and cancels the task.
 struct ServerCall {
-    let envelope: RPCV1.Envelope
+    let call: PreparedCall
     let connection: ServerConnection
     let end: CallEnd
 
     func run() async {
         let context = end.context
-        let responder = CallResponder(callID: envelope.callID, channel: connection.channel)
-        let request = ServerRequest(method: envelope.method, payload: envelope.payload)
+        let responder = CallResponder(callID: end.callID, channel: connection.channel)
         let result: Result<ServerResponse, any Error>
         do {
-            result = .success(try await connection.shared.respond(to: request, context: context, responder: responder))
+            result = .success(try await connection.shared.respond(to: call, context: context, responder: responder))
         } catch {
             result = .failure(error)
         }
@@ -88,7 +87,7 @@ final class CallEnd: Sendable {
     private let state = NIOLockedValueBox(State())
 
     /// The call's context, with its request id and deadline counted from now.
-    init(envelope: RPCV1.Envelope, shared: ServerShared, channel: any Channel) {
+    init(envelope: InboundEnvelope, shared: ServerShared, channel: any Channel) {
         let requestID = envelope.metadata[RPCMetadataKey.requestID].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
             ?? shared.makeRequestID()
         let timeout: Duration? =

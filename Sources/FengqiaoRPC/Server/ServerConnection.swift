@@ -47,14 +47,15 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     ///
     /// Each call is a task of its own (not a child task), so that a CANCEL or the deadline can
     /// cancel it; when the connection ends, its calls are interrupted.
-    func received(_ envelope: RPCV1.Envelope) {
+    func received(_ envelope: InboundEnvelope) {
         switch envelope.kind {
         case .request:
             guard let end = accept(envelope) else { return }
             if let deadline = end.deadline { watchDeadline(deadline) }
             activity.add(1)
+            let call = shared.prepare(envelope)
             let operation: @Sendable () async -> Void = {
-                await self.run(envelope, end: end)
+                await self.run(call, end: end)
                 self.activity.add(-1)
             }
             if let executor {
@@ -71,7 +72,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
             var pong = RPCV1.Envelope()
             pong.kind = .pong
             pong.callID = envelope.callID
-            pong.payload = Array(envelope.payload.prefix(8))
+            pong.payload = Array(envelope.payload.readableBytesView.prefix(8))
             channel.writeEnvelope(pong, promise: nil)
         case .pong:
             break
@@ -149,7 +150,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     }
 
     /// Registers a new call, or answers it at once when the connection cannot take it.
-    private func accept(_ envelope: RPCV1.Envelope) -> CallEnd? {
+    private func accept(_ envelope: InboundEnvelope) -> CallEnd? {
         enum Verdict { case accept(CallEnd), reject(RPCError), ignore }
         let limit = shared.configuration.maximumConcurrentCallsPerConnection
         let end = CallEnd(envelope: envelope, shared: shared, channel: channel)
@@ -183,11 +184,11 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
         }
     }
 
-    private func run(_ envelope: RPCV1.Envelope, end: CallEnd) async {
+    private func run(_ call: PreparedCall, end: CallEnd) async {
         // The answer is written before the close, and a close flushes (see FlushCoalescer).
-        await ServerCall(envelope: envelope, connection: self, end: end).run()
+        await ServerCall(call: call, connection: self, end: end).run()
         let (closeNow, finished) = state.withLockedValue { state in
-            state.calls[envelope.callID] = nil
+            state.calls[end.callID] = nil
             guard state.calls.isEmpty else { return (false, nil as CheckedContinuation<Void, Never>?) }
             guard state.closed else { return (state.draining, nil) }
             defer { state.finished = nil }
@@ -239,7 +240,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
 /// The last handler of a server connection's pipeline: hands its envelopes and its end to the
 /// ``ServerConnection``, on the event loop, as they come.
 final class ServerChannelHandler: ChannelInboundHandler {
-    typealias InboundIn = RPCV1.Envelope
+    typealias InboundIn = InboundEnvelope
 
     let connection: ServerConnection
 

@@ -33,19 +33,40 @@ final class ServerShared: Sendable {
         return "\(prefix)-\(n)"
     }
 
-    /// Runs the call through the interceptors and the method's route (or UNIMPLEMENTED).
+    /// What `envelope`'s call will run, made in the read that brought it.
     ///
-    /// With no interceptors the route is called directly: no chain of closures per call.
+    /// With no interceptors the request is decoded here, from the frame's bytes, and only the
+    /// decoded message is kept: the frame's buffer is free again once the read is done. With
+    /// interceptors, which see and may change the encoded request, its bytes are copied out of
+    /// the frame into the ``ServerRequest`` they get.
+    func prepare(_ envelope: InboundEnvelope) -> PreparedCall {
+        guard interceptors.isEmpty else {
+            return .intercepted(ServerRequest(method: envelope.method, payload: Array(envelope.payload.readableBytesView)))
+        }
+        guard let route = router.routes[envelope.method] else {
+            return .failed(RPCError(.unimplemented, "unknown method"))
+        }
+        do {
+            return .direct(try envelope.payload.withUnsafeReadableBytes { try route($0) })
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    /// Runs the call: its handler, or the interceptors and then the method's route (or UNIMPLEMENTED).
     func respond(
-        to request: ServerRequest,
+        to call: PreparedCall,
         context: ServerContext,
         responder: CallResponder
     ) async throws -> ServerResponse {
-        let route = router.routes[request.method]
-        if interceptors.isEmpty, let route {
-            return try await route(request, context, responder)
+        switch call {
+        case .direct(let handling):
+            return try await handling(context, responder)
+        case .failed(let error):
+            throw error
+        case .intercepted(let request):
+            return try await chain(route: router.routes[request.method], responder: responder)(request, context)
         }
-        return try await chain(route: route, responder: responder)(request, context)
     }
 
     /// The interceptors wrapped around `route` (or around UNIMPLEMENTED when it is `nil`).
@@ -54,7 +75,8 @@ final class ServerShared: Sendable {
             guard let route else {
                 throw RPCError(.unimplemented, "unknown method")
             }
-            return try await route(request, context, responder)
+            let handling = try request.payload.withUnsafeBytes { try route($0) }
+            return try await handling(context, responder)
         }
         for interceptor in interceptors.reversed() {
             let inner = next
@@ -64,4 +86,14 @@ final class ServerShared: Sendable {
         }
         return next
     }
+}
+
+/// A call as prepared in the read that brought it; see ``ServerShared/prepare(_:)``.
+enum PreparedCall: Sendable {
+    /// The request decoded, its handler ready to run.
+    case direct(RPCRouter.Handling)
+    /// The call fails at once: an unknown method, or a request that does not decode.
+    case failed(any Error)
+    /// The encoded request, for the interceptors and then the route.
+    case intercepted(ServerRequest)
 }

@@ -41,7 +41,7 @@ func rawExchange(port: Int, bytes: [UInt8]) async throws -> [RPCV1.Envelope] {
             var decoder = EnvelopeFrameDecoder()
             var envelopes: [RPCV1.Envelope] = []
             while let envelope = try decoder.decodeEnvelope(from: &received) {
-                envelopes.append(envelope)
+                envelopes.append(envelope.wholeEnvelope)
             }
             return envelopes
         }

@@ -1,0 +1,40 @@
+import NIOCore
+
+/// An envelope as read from a frame: every field but the payload decoded, and the payload a view
+/// of the frame's bytes.
+///
+/// The request or response message in the payload is decoded once, by whoever needs it, straight
+/// from the bytes read off the socket; nothing copies it on the way. The envelope's fields read
+/// through this value (`received.kind`, `received.callID`); ``payload`` is the view.
+@dynamicMemberLookup
+public struct InboundEnvelope: Sendable {
+    /// The envelope's fields, with `payload` left empty.
+    public var envelope: RPCV1.Envelope
+    /// The payload's bytes.
+    public var payload: ByteBuffer
+
+    /// Wraps `envelope`, moving its payload into a buffer.
+    public init(_ envelope: RPCV1.Envelope) {
+        var rest = envelope
+        rest.payload = []
+        self.envelope = rest
+        self.payload = ByteBuffer(bytes: envelope.payload)
+    }
+
+    init(envelope: RPCV1.Envelope, payload: ByteBuffer) {
+        self.envelope = envelope
+        self.payload = payload
+    }
+
+    /// The envelope's field at `keyPath`.
+    public subscript<Value>(dynamicMember keyPath: KeyPath<RPCV1.Envelope, Value>) -> Value {
+        envelope[keyPath: keyPath]
+    }
+
+    /// The whole envelope, payload included (a copy of it).
+    public var wholeEnvelope: RPCV1.Envelope {
+        var whole = envelope
+        whole.payload = Array(payload.readableBytesView)
+        return whole
+    }
+}

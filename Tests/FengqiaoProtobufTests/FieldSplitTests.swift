@@ -1,0 +1,61 @@
+import FengqiaoProtobuf
+import Testing
+
+@Suite("Splitting an encoding around a field")
+struct FieldSplitTests {
+    static func split(_ bytes: [UInt8], field: UInt32 = 6) -> ProtobufFieldSplit? {
+        bytes.withUnsafeBytes { ProtobufFieldSplit(field: field, in: $0) }
+    }
+
+    @Test("every occurrence is taken out and the last is the value")
+    func occurrences() throws {
+        // 08 01 | 32 02 61 62 | 10 05 | 32 01 63 | 18 07: field 6 (tag 32) twice, around fields 1, 2, 3.
+        let bytes: [UInt8] = [0x08, 0x01, 0x32, 0x02, 0x61, 0x62, 0x10, 0x05, 0x32, 0x01, 0x63, 0x18, 0x07]
+        let split = try #require(Self.split(bytes))
+        #expect(split.value == 10..<11)
+        #expect(split.rest == [0..<2, 6..<8, 11..<13])
+    }
+
+    @Test("a field that is not there leaves the whole encoding")
+    func absent() throws {
+        #expect(Self.split([0x08, 0x01, 0x10, 0x05]) == Self.split([0x08, 0x01, 0x10, 0x05], field: 9))
+        let split = try #require(Self.split([0x08, 0x01, 0x10, 0x05]))
+        #expect(split.value == nil)
+        #expect(split.rest == [0..<4])
+        #expect(Self.split([])?.rest == [])
+    }
+
+    @Test("the field alone leaves no rest; an empty value is a value")
+    func fieldAlone() throws {
+        let split = try #require(Self.split([0x32, 0x00]))
+        #expect(split.value == 2..<2)
+        #expect(split.rest == [])
+    }
+
+    @Test("the field with a wire type other than length-delimited stays in the rest")
+    func otherWireType() throws {
+        // Field 6 as a varint (30 01), then as a fixed32 (35 …).
+        let split = try #require(Self.split([0x30, 0x01, 0x35, 1, 2, 3, 4]))
+        #expect(split.value == nil)
+        #expect(split.rest == [0..<7])
+    }
+
+    @Test("a multi-byte tag for the field is found", arguments: [[0xB2, 0x00, 0x01, 0x7A], [0xB2, 0x80, 0x00, 0x01, 0x7A]] as [[UInt8]])
+    func longTag(bytes: [UInt8]) throws {
+        // 0xB2 0x00 is tag 0x32 written in two bytes: field 6, wire type 2.
+        let split = try #require(Self.split(bytes))
+        #expect(split.value == (bytes.count - 1)..<bytes.count)
+        #expect(split.rest == [])
+    }
+
+    @Test("bytes that are not an encoding are refused", arguments: [
+        [0x32, 0x05, 0x61],  // length past the end
+        [0x0F, 0x01],  // wire type 7
+        [0x00],  // field number 0
+        [0x08],  // varint cut short
+        [0x32, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01],  // length over five bytes
+    ] as [[UInt8]])
+    func unreadable(bytes: [UInt8]) {
+        #expect(Self.split(bytes) == nil)
+    }
+}
