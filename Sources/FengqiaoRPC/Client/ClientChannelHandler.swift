@@ -163,28 +163,28 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        switch envelope.kind {
+        switch envelope.envelope.kind {
         case .response, .endOfStream:
-            guard let call = calls.removeValue(forKey: envelope.callID) else { return }
+            guard let call = calls.removeValue(forKey: envelope.envelope.callID) else { return }
                 call.receiver.finish(with: envelope)
         case .streamMessage:
             // A unary call's answer is its RESPONSE; a stream message for it is ignored.
-            guard let call = calls[envelope.callID], case .stream(let continuation) = call.receiver else { return }
-            buffered[envelope.callID, default: 0] += 1
+            guard let call = calls[envelope.envelope.callID], case .stream(let continuation) = call.receiver else { return }
+            buffered[envelope.envelope.callID, default: 0] += 1
             totalBuffered += 1
             if totalBuffered >= highWaterMark { readPaused = true }
             continuation.yield(envelope)
         case .ping:
             var pong = RPCV1.Envelope()
             pong.kind = .pong
-            pong.callID = envelope.callID
+            pong.callID = envelope.envelope.callID
             pong.payload = Array(envelope.payload.readableBytesView.prefix(8))
             context.writeEnvelope(pong)
         case .pong:
             pingTimeout?.cancel()
             pingTimeout = nil
         case .goAway:
-            let last = envelope.goAway?.lastCallID ?? 0
+            let last = envelope.envelope.goAway?.lastCallID ?? 0
             goAwayLastCallID = last
             let refused = calls.keys.filter { $0 > last }
             for callID in refused {
@@ -192,7 +192,7 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
             }
             if calls.isEmpty { context.close(promise: nil) }
         default:
-            protocolError(context: context, "unexpected envelope kind \(envelope.kind.rawValue)")
+            protocolError(context: context, "unexpected envelope kind \(envelope.envelope.kind.rawValue)")
         }
     }
 

@@ -112,7 +112,7 @@ final class ClientConnection: Sendable {
     ///
     /// One continuation instead of a stream: nothing is left to tidy up on the event loop once the
     /// answer is in. Cancelling the task fails the call with `cancelled` and sends CANCEL.
-    func unary(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) async throws -> InboundEnvelope {
+    nonisolated(nonsending) func unary(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) async throws -> InboundEnvelope {
         let envelope = numbered(request, deadline: deadline)
         let callID = envelope.callID
         let frame = try Self.frame(envelope)

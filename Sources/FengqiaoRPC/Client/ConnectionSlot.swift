@@ -25,7 +25,7 @@ final class ConnectionSlot: Sendable {
     ///
     /// - Throws: the connection error, or `unavailable` while backing off after failures (the
     ///   ``TLSFailure`` again when that was the cause).
-    func connection(configuration: RPCClientConfiguration, tls: NIOSSLContext?, group: any EventLoopGroup) async throws -> ClientConnection {
+    nonisolated(nonsending) func connection(configuration: RPCClientConfiguration, tls: NIOSSLContext?, group: any EventLoopGroup) async throws -> ClientConnection {
         if let existing = state.withLockedValue({ $0.connection }), existing.isUsable {
             return existing
         }

@@ -120,7 +120,7 @@ public final class RPCClient: Sendable {
     }
 
     /// Sends one unary call, within the in-flight limit, and returns the answer's payload.
-    private func unaryAnswer(
+    nonisolated(nonsending) private func unaryAnswer(
         method: String,
         payload: [UInt8],
         options: CallOptions,
@@ -130,8 +130,8 @@ public final class RPCClient: Sendable {
         defer { permits.release() }
         let (envelope, connection) = try await prepareCall(method: method, payload: payload, options: options, deadline: deadline)
         let answer = try await connection.unary(envelope, deadline: deadline)
-        let status = answer.status ?? RPCV1.Status(code: .internal, message: "answer without status")
-        guard status.code == .ok else { throw RPCError(status: status, metadata: answer.metadata) }
+        let status = answer.envelope.status ?? RPCV1.Status(code: .internal, message: "answer without status")
+        guard status.code == .ok else { throw RPCError(status: status, metadata: answer.envelope.metadata) }
         return answer.payload
     }
 
@@ -146,7 +146,7 @@ public final class RPCClient: Sendable {
     }
 
     /// The request's envelope and the connection to send it on.
-    private func prepareCall(
+    nonisolated(nonsending) private func prepareCall(
         method: String,
         payload: [UInt8],
         options: CallOptions,
@@ -166,7 +166,7 @@ public final class RPCClient: Sendable {
         return (envelope, try await pickConnection())
     }
 
-    private func withRetries<T>(options: CallOptions, _ body: () async throws -> T) async throws -> T {
+    nonisolated(nonsending) private func withRetries<T>(options: CallOptions, _ body: nonisolated(nonsending) () async throws -> T) async throws -> T {
         var attempt = 1
         var backoff = configuration.initialBackoff
         while true {
@@ -199,7 +199,7 @@ public final class RPCClient: Sendable {
     /// The next usable connection, round-robin over the addresses, connecting when needed.
     ///
     /// - Throws: `unavailable` naming the addresses, and saying why when TLS was the cause.
-    private func pickConnection() async throws -> ClientConnection {
+    nonisolated(nonsending) private func pickConnection() async throws -> ClientConnection {
         guard !closed.withLockedValue({ $0 }), !slots.isEmpty else {
             throw RPCError(.unavailable, "client is closed or has no address")
         }

@@ -47,7 +47,7 @@ public struct RPCResponseStream<Message: ProtobufMessage>: AsyncSequence, Sendab
                     try Task.checkCancellation()
                     throw RPCError(.unavailable, "connection closed before the end of the stream")
                 }
-                switch envelope.kind {
+                switch envelope.envelope.kind {
                 case .streamMessage:
                     handle.connection.consumed(handle.callID)
                     do {
@@ -58,8 +58,8 @@ public struct RPCResponseStream<Message: ProtobufMessage>: AsyncSequence, Sendab
                 default:
                     finished = true
                     release.release()
-                    let status = envelope.status ?? RPCV1.Status(code: .internal, message: "answer without status")
-                    guard status.code == .ok else { throw RPCError(status: status, metadata: envelope.metadata) }
+                    let status = envelope.envelope.status ?? RPCV1.Status(code: .internal, message: "answer without status")
+                    guard status.code == .ok else { throw RPCError(status: status, metadata: envelope.envelope.metadata) }
                     return nil
                 }
             } catch {

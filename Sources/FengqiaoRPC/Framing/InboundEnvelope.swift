@@ -4,9 +4,7 @@ import NIOCore
 /// of the frame's bytes.
 ///
 /// The request or response message in the payload is decoded once, by whoever needs it, straight
-/// from the bytes read off the socket; nothing copies it on the way. The envelope's fields read
-/// through this value (`received.kind`, `received.callID`); ``payload`` is the view.
-@dynamicMemberLookup
+/// from the bytes read off the socket; nothing copies it on the way.
 public struct InboundEnvelope: Sendable {
     /// The envelope's fields, with `payload` left empty.
     public var envelope: RPCV1.Envelope
@@ -24,11 +22,6 @@ public struct InboundEnvelope: Sendable {
     init(envelope: RPCV1.Envelope, payload: ByteBuffer) {
         self.envelope = envelope
         self.payload = payload
-    }
-
-    /// The envelope's field at `keyPath`.
-    public subscript<Value>(dynamicMember keyPath: KeyPath<RPCV1.Envelope, Value>) -> Value {
-        envelope[keyPath: keyPath]
     }
 
     /// The whole envelope, payload included (a copy of it).

@@ -74,7 +74,7 @@ final class AsyncPermits: Sendable {
     ///
     /// - Throws: ``RPCError`` `deadlineExceeded` when the deadline passes first, or
     ///   `CancellationError` when the task is cancelled.
-    func acquire(before deadline: ContinuousClock.Instant?) async throws {
+    nonisolated(nonsending) func acquire(before deadline: ContinuousClock.Instant?) async throws {
         // Most calls find a permit free: take it without racing a timer in a task group.
         try Task.checkCancellation()
         if tryAcquire() { return }

@@ -22,15 +22,40 @@ public struct ServerRequest: Sendable {
 
 /// How a call ended successfully, as the server's interceptors see it.
 public struct ServerResponse: Sendable {
-    /// The response message, encoded, for unary calls; `nil` for a finished stream.
-    public var payload: [UInt8]?
+    /// The response message as a handler returned it, packed straight into the answer's frame;
+    /// or its encoding, once an interceptor has set one.
+    enum Body: Sendable {
+        case message(any ProtobufMessage)
+        case encoded([UInt8]?)
+    }
+
+    var body: Body
     /// Metadata to send with the answer.
     public var metadata: [String: String]
 
+    /// The response message, encoded, for unary calls; `nil` for a finished stream.
+    ///
+    /// Reading it encodes the message (an empty encoding if that fails: the answer then says
+    /// `INTERNAL`). Setting it replaces the message with these bytes.
+    public var payload: [UInt8]? {
+        get {
+            switch body {
+            case .message(let message): return (try? message.serializedBytes()) ?? []
+            case .encoded(let bytes): return bytes
+            }
+        }
+        set { body = .encoded(newValue) }
+    }
+
     /// Creates a response.
     public init(payload: [UInt8]?, metadata: [String: String] = [:]) {
-        self.payload = payload
+        self.body = .encoded(payload)
         self.metadata = metadata
+    }
+
+    init(message: some ProtobufMessage) {
+        self.body = .message(message)
+        self.metadata = [:]
     }
 }
 
@@ -42,7 +67,7 @@ public struct RPCRouter: Sendable {
     /// from the bytes read, and keep only the decoded message while the handler runs.
     typealias Route = @Sendable (_ payload: UnsafeRawBufferPointer) throws -> Handling
     /// The handler's part of a call, with its request decoded.
-    typealias Handling = @Sendable (ServerContext, CallResponder) async throws -> ServerResponse
+    typealias Handling = nonisolated(nonsending) @Sendable (ServerContext, CallResponder) async throws -> ServerResponse
 
     private(set) var routes: [String: Route] = [:]
     private(set) var services: [ProtobufServiceDescriptor] = []
@@ -62,8 +87,7 @@ public struct RPCRouter: Sendable {
         routes[method.path] = { payload in
             let message = try Self.decode(Request.self, from: payload)
             return { context, _ in
-                let response = try await handler(message, context)
-                return ServerResponse(payload: try response.serializedBytes())
+                ServerResponse(message: try await handler(message, context))
             }
         }
     }

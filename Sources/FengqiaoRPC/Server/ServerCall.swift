@@ -1,3 +1,4 @@
+import FengqiaoProtobuf
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -13,7 +14,7 @@ struct ServerCall {
     let connection: ServerConnection
     let end: CallEnd
 
-    func run() async {
+    nonisolated(nonsending) func run() async {
         let context = end.context
         let responder = CallResponder(callID: end.callID, channel: connection.channel)
         let result: Result<ServerResponse, any Error>
@@ -25,11 +26,16 @@ struct ServerCall {
         // An interruption has answered already.
         guard end.complete() else { return }
         var answer = end.answerEnvelope()
+        var message: (any ProtobufMessage)?
         switch result {
         case .success(let response):
             answer.status = RPCV1.Status(code: .ok)
-            answer.payload = end.isServerStreaming ? [] : (response.payload ?? [])
             answer.metadata.merge(response.metadata) { _, new in new }
+            switch response.body {
+            case .message(let response) where !end.isServerStreaming: message = response
+            case .encoded(let bytes) where !end.isServerStreaming: answer.payload = bytes ?? []
+            default: break
+            }
         case .failure(let error):
             let rpcError = Self.rpcError(for: error, context: context)
             answer.status = rpcError.status
@@ -40,6 +46,20 @@ struct ServerCall {
             context.logger.error("answer holds U+0000, sent as INTERNAL", metadata: ["envelope.field": "\(field)"])
             answer = end.answerEnvelope()
             answer.status = RPCError.internalError.status
+            message = nil
+        }
+        if let message {
+            // The response is packed straight into the frame, here, on the call's own thread.
+            var frame = ByteBuffer()
+            do {
+                try frame.writeEnvelopeFrame(answer, payload: message)
+                responder.sendLast(frame: frame)
+                return
+            } catch {
+                // A string of the response holds U+0000: the handler's fault, answered as such.
+                answer = end.answerEnvelope()
+                answer.status = Self.rpcError(for: error, context: context).status
+            }
         }
         responder.sendLast(answer)
     }
@@ -87,7 +107,7 @@ final class CallEnd: Sendable {
     private let state = NIOLockedValueBox(State())
 
     /// The call's context, with its request id and deadline counted from now.
-    init(envelope: InboundEnvelope, shared: ServerShared, channel: any Channel) {
+    init(envelope: RPCV1.Envelope, shared: ServerShared, channel: any Channel) {
         let requestID = envelope.metadata[RPCMetadataKey.requestID].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
             ?? shared.makeRequestID()
         let timeout: Duration? =

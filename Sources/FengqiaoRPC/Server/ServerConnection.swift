@@ -47,13 +47,13 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     ///
     /// Each call is a task of its own (not a child task), so that a CANCEL or the deadline can
     /// cancel it; when the connection ends, its calls are interrupted.
-    func received(_ envelope: InboundEnvelope) {
-        switch envelope.kind {
+    func received(_ received: InboundEnvelope) {
+        switch received.envelope.kind {
         case .request:
-            guard let end = accept(envelope) else { return }
+            guard let end = accept(received) else { return }
             if let deadline = end.deadline { watchDeadline(deadline) }
             activity.add(1)
-            let call = shared.prepare(envelope)
+            let call = shared.prepare(received)
             let operation: @Sendable () async -> Void = {
                 await self.run(call, end: end)
                 self.activity.add(-1)
@@ -66,20 +66,20 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
                 end.start(Task(operation: operation))
             }
         case .cancel:
-            let end = state.withLockedValue { $0.calls[envelope.callID] }
+            let end = state.withLockedValue { $0.calls[received.envelope.callID] }
             end?.interrupt(.cancelled)
         case .ping:
             var pong = RPCV1.Envelope()
             pong.kind = .pong
-            pong.callID = envelope.callID
-            pong.payload = Array(envelope.payload.readableBytesView.prefix(8))
+            pong.callID = received.envelope.callID
+            pong.payload = Array(received.payload.readableBytesView.prefix(8))
             channel.writeEnvelope(pong, promise: nil)
         case .pong:
             break
         case .goAway:
             drain(reason: .shuttingDown, message: "client is going away")
         default:
-            protocolError("unexpected envelope kind \(envelope.kind.rawValue)")
+            protocolError("unexpected envelope kind \(received.envelope.kind.rawValue)")
         }
     }
 
@@ -150,12 +150,13 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     }
 
     /// Registers a new call, or answers it at once when the connection cannot take it.
-    private func accept(_ envelope: InboundEnvelope) -> CallEnd? {
+    private func accept(_ received: InboundEnvelope) -> CallEnd? {
         enum Verdict { case accept(CallEnd), reject(RPCError), ignore }
         let limit = shared.configuration.maximumConcurrentCallsPerConnection
-        let end = CallEnd(envelope: envelope, shared: shared, channel: channel)
+        let end = CallEnd(envelope: received.envelope, shared: shared, channel: channel)
+        let callID = end.callID
         let verdict: Verdict = state.withLockedValue { state in
-            if envelope.callID == 0 || state.calls[envelope.callID] != nil {
+            if callID == 0 || state.calls[callID] != nil {
                 return .ignore
             }
             if state.draining {
@@ -164,8 +165,8 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
             if state.calls.count >= limit {
                 return .reject(RPCError(.resourceExhausted, "too many calls in flight on this connection (limit \(limit))"))
             }
-            state.calls[envelope.callID] = end
-            state.lastCallID = max(state.lastCallID, envelope.callID)
+            state.calls[callID] = end
+            state.lastCallID = max(state.lastCallID, callID)
             return .accept(end)
         }
         switch verdict {
@@ -174,17 +175,17 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
         case .reject(let error):
             var answer = RPCV1.Envelope()
             answer.kind = .response
-            answer.callID = envelope.callID
+            answer.callID = callID
             answer.status = error.status
             channel.writeEnvelope(answer, promise: nil)
             return nil
         case .ignore:
-            protocolError("call id \(envelope.callID) is zero or already in flight")
+            protocolError("call id \(callID) is zero or already in flight")
             return nil
         }
     }
 
-    private func run(_ call: PreparedCall, end: CallEnd) async {
+    nonisolated(nonsending) private func run(_ call: PreparedCall, end: CallEnd) async {
         // The answer is written before the close, and a close flushes (see FlushCoalescer).
         await ServerCall(call: call, connection: self, end: end).run()
         let (closeNow, finished) = state.withLockedValue { state in

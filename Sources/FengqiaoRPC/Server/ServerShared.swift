@@ -39,22 +39,22 @@ final class ServerShared: Sendable {
     /// decoded message is kept: the frame's buffer is free again once the read is done. With
     /// interceptors, which see and may change the encoded request, its bytes are copied out of
     /// the frame into the ``ServerRequest`` they get.
-    func prepare(_ envelope: InboundEnvelope) -> PreparedCall {
+    func prepare(_ received: InboundEnvelope) -> PreparedCall {
         guard interceptors.isEmpty else {
-            return .intercepted(ServerRequest(method: envelope.method, payload: Array(envelope.payload.readableBytesView)))
+            return .intercepted(ServerRequest(method: received.envelope.method, payload: Array(received.payload.readableBytesView)))
         }
-        guard let route = router.routes[envelope.method] else {
+        guard let route = router.routes[received.envelope.method] else {
             return .failed(RPCError(.unimplemented, "unknown method"))
         }
         do {
-            return .direct(try envelope.payload.withUnsafeReadableBytes { try route($0) })
+            return .direct(try received.payload.withUnsafeReadableBytes { try route($0) })
         } catch {
             return .failed(error)
         }
     }
 
     /// Runs the call: its handler, or the interceptors and then the method's route (or UNIMPLEMENTED).
-    func respond(
+    nonisolated(nonsending) func respond(
         to call: PreparedCall,
         context: ServerContext,
         responder: CallResponder

@@ -39,4 +39,9 @@ struct CallResponder: Sendable {
     func sendLast(_ envelope: RPCV1.Envelope) {
         channel.writeEnvelope(envelope, promise: nil)
     }
+
+    /// Sends the call's final answer, already framed, without waiting for the socket.
+    func sendLast(frame: ByteBuffer) {
+        channel.writeAndFlush(frame, promise: nil)
+    }
 }

@@ -1,4 +1,5 @@
 import FengqiaoDomain
+import FengqiaoMessages
 import FengqiaoProtobuf
 import FengqiaoRPC
 import NIOCore
@@ -54,6 +55,29 @@ struct PayloadViewTests {
         #expect(written == expected.count)
     }
 
+    @Test("a message packed straight into a frame gives the bytes of packing it first", arguments: [0, 1, 100, 10_240])
+    func messageStraightIntoFrame(textLength: Int) throws {
+        let message = TestingV1.EchoResponse(text: String(repeating: "枫", count: textLength))
+        let envelope = RPCV1.Envelope(kind: .response, callID: 3, metadata: ["request-id": "r3"], status: RPCV1.Status(code: .ok))
+        var straight = ByteBuffer()
+        try straight.writeEnvelopeFrame(envelope, payload: message)
+        var withPayload = envelope
+        withPayload.payload = try message.serializedBytes()
+        var packedFirst = ByteBuffer()
+        try packedFirst.writeEnvelopeFrame(withPayload)
+        #expect(straight == packedFirst)
+        #expect(Array(straight.readableBytesView.dropFirst(4)) == (try withPayload.serializedBytes()))
+    }
+
+    @Test("a message holding U+0000 is refused and nothing is written")
+    func messageWithNUL() throws {
+        var buffer = ByteBuffer(bytes: [9])
+        #expect(throws: ProtobufEncodingError.self) {
+            try buffer.writeEnvelopeFrame(RPCV1.Envelope(kind: .response), payload: TestingV1.EchoResponse(text: "a\u{0}b"))
+        }
+        #expect(Array(buffer.readableBytesView) == [9])
+    }
+
     @Test("a decoded frame's payload is the envelope's, and the rest is as protobuf-c unpacks it", arguments: envelopes)
     func decodedMatchesWholeUnpack(envelope: RPCV1.Envelope) throws {
         var buffer = ByteBuffer()
@@ -76,7 +100,7 @@ struct PayloadViewTests {
         var frame = ByteBuffer(bytes: [0, 0, 0, UInt8(bytes.count)] + bytes)
         let inbound = try #require(try decoder.decodeEnvelope(from: &frame))
         #expect(inbound.wholeEnvelope == whole)
-        #expect(inbound.callID == 5)
+        #expect(inbound.envelope.callID == 5)
     }
 
     @Test("a payload tagged with another wire type is refused, as protobuf-c refuses it")
