@@ -10,7 +10,7 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
     typealias OutboundOut = ByteBuffer
 
     typealias Continuation = AsyncThrowingStream<InboundEnvelope, any Error>.Continuation
-    typealias UnaryContinuation = CheckedContinuation<InboundEnvelope, any Error>
+    typealias UnaryContinuation = UnsafeContinuation<InboundEnvelope, any Error>
 
     /// Where a call's answers go: a stream (server streaming), or the one final answer (unary).
     enum Receiver {

@@ -120,7 +120,7 @@ final class ClientConnection: Sendable {
         let handler = self.handler
         let eventLoop = channel.eventLoop
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: ClientChannelHandler.UnaryContinuation) in
+            try await withUnsafeThrowingContinuation { (continuation: ClientChannelHandler.UnaryContinuation) in
                 // The task stays suspended here until the continuation resumes, so the event loop
                 // may read its cancellation flag: a cancellation that came before the call was
                 // registered is seen there, and one after it finds the call registered.

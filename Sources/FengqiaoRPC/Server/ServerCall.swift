@@ -107,7 +107,7 @@ final class CallEnd: Sendable {
     private let state = NIOLockedValueBox(State())
 
     /// The call's context, with its request id and deadline counted from now.
-    init(envelope: RPCV1.Envelope, shared: ServerShared, channel: any Channel) {
+    init(envelope: RPCV1.Envelope, shared: ServerShared, channel: any Channel, peer: SocketAddress?) {
         let requestID = envelope.metadata[RPCMetadataKey.requestID].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
             ?? shared.makeRequestID()
         let timeout: Duration? =
@@ -123,7 +123,7 @@ final class CallEnd: Sendable {
             metadata: envelope.metadata,
             deadline: timeout.map { ContinuousClock.now + $0 },
             logger: shared.logger,
-            peer: channel.remoteAddress
+            peer: peer
         )
     }
 

@@ -18,6 +18,8 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
 
     let channel: any Channel
     let shared: ServerShared
+    /// The client's address, read once.
+    private let peer: SocketAddress?
     private let activity: CallActivity
     /// Where calls' tasks run: the connection's event loop, or `nil` for the global executor.
     private let executor: EventLoopTaskExecutor?
@@ -26,6 +28,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     init(channel: any Channel, shared: ServerShared, activity: CallActivity) {
         self.channel = channel
         self.shared = shared
+        self.peer = channel.remoteAddress
         self.activity = activity
         self.executor = shared.configuration.runsHandlersOnEventLoop ? EventLoopTaskExecutor(channel.eventLoop) : nil
     }
@@ -153,7 +156,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     private func accept(_ received: InboundEnvelope) -> CallEnd? {
         enum Verdict { case accept(CallEnd), reject(RPCError), ignore }
         let limit = shared.configuration.maximumConcurrentCallsPerConnection
-        let end = CallEnd(envelope: received.envelope, shared: shared, channel: channel)
+        let end = CallEnd(envelope: received.envelope, shared: shared, channel: channel, peer: peer)
         let callID = end.callID
         let verdict: Verdict = state.withLockedValue { state in
             if callID == 0 || state.calls[callID] != nil {

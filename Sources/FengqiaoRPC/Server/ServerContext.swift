@@ -22,7 +22,25 @@ public struct ServerContext: Sendable {
     /// When the call's time runs out, or `nil` without a deadline.
     public let deadline: ContinuousClock.Instant?
     /// A logger with `request.id` and `rpc.method` set.
-    public var logger: Logger
+    ///
+    /// The metadata is added when the logger is first read, so a call that logs nothing does not
+    /// pay for it.
+    public var logger: Logger {
+        get {
+            guard !loggerHasCallMetadata else { return baseLogger }
+            var logger = baseLogger
+            logger[metadataKey: "request.id"] = "\(requestID)"
+            logger[metadataKey: "rpc.method"] = "\(method)"
+            return logger
+        }
+        set {
+            baseLogger = newValue
+            loggerHasCallMetadata = true
+        }
+    }
+    /// The server's logger, before ``logger`` adds the call's metadata; or ``logger`` once set.
+    private var baseLogger: Logger
+    private var loggerHasCallMetadata = false
     /// The caller's identity, attached by an authentication interceptor.
     public var identity: (any Sendable)?
     /// Metadata to return with the answer, set by the handler or interceptors.
@@ -42,9 +60,7 @@ public struct ServerContext: Sendable {
         self.requestID = requestID
         self.metadata = metadata
         self.deadline = deadline
-        self.logger = logger
-        self.logger[metadataKey: "request.id"] = "\(requestID)"
-        self.logger[metadataKey: "rpc.method"] = "\(method)"
+        self.baseLogger = logger
     }
 
     /// The time left before the deadline, or `nil` without one.
