@@ -18,6 +18,8 @@ public final class ProtobufArena {
     private static let blockSize = 16 * 1024
     private static let alignment = 16
 
+    /// The first block, kept apart so that an arena that needs one block allocates no array.
+    private var firstBlock: UnsafeMutableRawPointer?
     private var blocks: [UnsafeMutableRawPointer] = []
     private var next: UnsafeMutableRawPointer?
     private var remaining = 0
@@ -28,6 +30,7 @@ public final class ProtobufArena {
     public init() {}
 
     deinit {
+        firstBlock?.deallocate()
         for block in blocks {
             block.deallocate()
         }
@@ -44,7 +47,11 @@ public final class ProtobufArena {
         if size > remaining || next == nil {
             let blockSize = next == nil && size <= Self.firstBlockSize ? Self.firstBlockSize : Self.blockSize
             let block = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: Self.alignment)
-            blocks.append(block)
+            if firstBlock == nil {
+                firstBlock = block
+            } else {
+                blocks.append(block)
+            }
             next = block
             remaining = blockSize
         }

@@ -112,10 +112,14 @@ final class ClientConnection: Sendable {
     ///
     /// One continuation instead of a stream: nothing is left to tidy up on the event loop once the
     /// answer is in. Cancelling the task fails the call with `cancelled` and sends CANCEL.
-    nonisolated(nonsending) func unary(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) async throws -> InboundEnvelope {
+    nonisolated(nonsending) func unary(
+        _ request: RPCV1.Envelope,
+        payload: RequestPayload,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> InboundEnvelope {
         let envelope = numbered(request, deadline: deadline)
         let callID = envelope.callID
-        let frame = try Self.frame(envelope)
+        let frame = try Self.frame(envelope, payload: payload)
         let nioDeadline = deadline.map { NIODeadline.now() + TimeAmount($0 - ContinuousClock.now) }
         let handler = self.handler
         let eventLoop = channel.eventLoop
@@ -139,9 +143,18 @@ final class ClientConnection: Sendable {
     }
 
     /// The request's frame, encoded on the caller's thread rather than on the event loop.
-    private static func frame(_ envelope: RPCV1.Envelope) throws(RPCError) -> ByteBuffer {
+    private static func frame(_ envelope: RPCV1.Envelope, payload: RequestPayload? = nil) throws(RPCError) -> ByteBuffer {
         do {
-            return try envelope.frame()
+            switch payload {
+            case nil:
+                return try envelope.frame()
+            case .encoded(let bytes):
+                var envelope = envelope
+                envelope.payload = bytes
+                return try envelope.frame()
+            case .message(let message):
+                return try envelope.frame(payload: message)
+            }
         } catch let error as ProtobufEncodingError {
             throw RPCError.unsendableRequest(error)
         } catch {
@@ -178,6 +191,13 @@ final class ClientConnection: Sendable {
     func close() {
         channel.close(promise: nil)
     }
+}
+
+/// A unary request's payload: its encoding (what interceptors see, and may change), or the
+/// message itself, packed straight into the frame when no interceptor needs the bytes.
+enum RequestPayload: Sendable {
+    case encoded([UInt8])
+    case message(any ProtobufMessage)
 }
 
 /// A call started on a connection: its id and the stream of its answers.

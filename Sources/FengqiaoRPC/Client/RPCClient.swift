@@ -65,18 +65,28 @@ public final class RPCClient: Sendable {
         options: CallOptions = CallOptions()
     ) async throws -> Response {
         let deadline = options.effectiveDeadline(fallback: configuration.defaultTimeout)
-        let encoded = try Self.encode(request)
-        let payload = try await withRetries(options: options) {
-            guard !interceptors.isEmpty else {
-                return try await self.unaryAnswer(method: method.path, payload: encoded, options: options, deadline: deadline)
+        let payload: ByteBuffer
+        if interceptors.isEmpty {
+            // Packed straight into the frame, on this thread, when the call is made.
+            payload = try await withRetries(options: options) {
+                try await self.unaryAnswer(method: method.path, payload: .message(request), options: options, deadline: deadline)
             }
-            let answer = try await self.intercepted(method: method.path, payload: encoded, options: options) { request in
-                var sent = options
-                sent.metadata = request.metadata
-                let answer = try await self.unaryAnswer(method: request.method, payload: request.payload, options: sent, deadline: deadline)
-                return Array(answer.readableBytesView)
+        } else {
+            let encoded = try Self.encode(request)
+            payload = try await withRetries(options: options) {
+                let answer = try await self.intercepted(method: method.path, payload: encoded, options: options) { request in
+                    var sent = options
+                    sent.metadata = request.metadata
+                    let answer = try await self.unaryAnswer(
+                        method: request.method,
+                        payload: .encoded(request.payload),
+                        options: sent,
+                        deadline: deadline
+                    )
+                    return Array(answer.readableBytesView)
+                }
+                return ByteBuffer(bytes: answer)
             }
-            return ByteBuffer(bytes: answer)
         }
         do {
             // Straight from the bytes read off the socket.
@@ -122,14 +132,14 @@ public final class RPCClient: Sendable {
     /// Sends one unary call, within the in-flight limit, and returns the answer's payload.
     nonisolated(nonsending) private func unaryAnswer(
         method: String,
-        payload: [UInt8],
+        payload: RequestPayload,
         options: CallOptions,
         deadline: ContinuousClock.Instant?
     ) async throws -> ByteBuffer {
         try await permits.acquire(before: deadline)
         defer { permits.release() }
-        let (envelope, connection) = try await prepareCall(method: method, payload: payload, options: options, deadline: deadline)
-        let answer = try await connection.unary(envelope, deadline: deadline)
+        let (envelope, connection) = try await prepareCall(method: method, payload: [], options: options, deadline: deadline)
+        let answer = try await connection.unary(envelope, payload: payload, deadline: deadline)
         let status = answer.envelope.status ?? RPCV1.Status(code: .internal, message: "answer without status")
         guard status.code == .ok else { throw RPCError(status: status, metadata: answer.envelope.metadata) }
         return answer.payload

@@ -2,16 +2,36 @@ import FengqiaoProtobuf
 import NIOCore
 
 extension RPCV1.Envelope {
-    /// The envelope as one frame in a buffer of its own, sized to fit.
+    /// The envelope as one frame in a buffer of its own, allocated at its exact size.
     ///
     /// Senders encode envelopes themselves (on the thread that makes them) and write the frames;
     /// the pipelines carry bytes outwards.
     ///
     /// - Throws: ``ProtobufEncodingError`` when a string of the envelope holds U+0000.
     func frame() throws -> ByteBuffer {
-        var buffer = ByteBuffer()
-        try buffer.writeEnvelopeFrame(self)
-        return buffer
+        let payload = self.payload
+        let arena = ProtobufArena()
+        let frame = try EnvelopeFrameParts(self, in: arena, payloadSize: payload.count)
+        return withExtendedLifetime(arena) {
+            var buffer = ByteBufferAllocator().buffer(capacity: 4 + frame.size)
+            buffer.write(frame) { buffer in payload.withUnsafeBytes { buffer.copyMemory(from: $0) } }
+            return buffer
+        }
+    }
+
+    /// The envelope as one frame, with `message`, encoded, as its payload (the envelope's own
+    /// `payload` is not used): see ``ByteBuffer/writeEnvelopeFrame(_:payload:)``.
+    ///
+    /// - Throws: ``ProtobufEncodingError`` when a string of the envelope or the message holds U+0000.
+    func frame(payload message: some ProtobufMessage) throws -> ByteBuffer {
+        let arena = ProtobufArena()
+        let packing = try arena.prepare(message)
+        let frame = try EnvelopeFrameParts(self, in: arena, payloadSize: packing.size)
+        return withExtendedLifetime(arena) {
+            var buffer = ByteBufferAllocator().buffer(capacity: 4 + frame.size)
+            buffer.write(frame) { packing.write(into: $0) }
+            return buffer
+        }
     }
 }
 
@@ -57,8 +77,10 @@ extension ByteBuffer {
     @discardableResult
     public mutating func writeEnvelopeFrame(_ envelope: RPCV1.Envelope) throws -> Int {
         let payload = envelope.payload
-        return try writeEnvelopeFrame(envelope, in: ProtobufArena(), payloadSize: payload.count) { buffer in
-            payload.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        let arena = ProtobufArena()
+        let frame = try EnvelopeFrameParts(envelope, in: arena, payloadSize: payload.count)
+        return withExtendedLifetime(arena) {
+            write(frame) { buffer in payload.withUnsafeBytes { buffer.copyMemory(from: $0) } }
         }
     }
 
@@ -78,54 +100,72 @@ extension ByteBuffer {
     public mutating func writeEnvelopeFrame(_ envelope: RPCV1.Envelope, payload message: some ProtobufMessage) throws -> Int {
         let arena = ProtobufArena()
         let packing = try arena.prepare(message)
-        return try writeEnvelopeFrame(envelope, in: arena, payloadSize: packing.size) { packing.write(into: $0) }
+        let frame = try EnvelopeFrameParts(envelope, in: arena, payloadSize: packing.size)
+        return withExtendedLifetime(arena) {
+            write(frame) { packing.write(into: $0) }
+        }
     }
 
-    /// Writes the frame of `envelope` with a payload of `payloadSize` bytes that `writePayload`
-    /// puts into the buffer it is given; `arena` lives until the frame is written.
-    private mutating func writeEnvelopeFrame(
-        _ envelope: RPCV1.Envelope,
-        in arena: ProtobufArena,
-        payloadSize: Int,
-        writePayload: (UnsafeMutableRawBufferPointer) -> Void
-    ) throws -> Int {
+    /// Writes the frame whose parts are prepared, with `writePayload` putting the payload into
+    /// the bytes it is given; returns the number of bytes written.
+    fileprivate mutating func write(_ frame: EnvelopeFrameParts, payload writePayload: (UnsafeMutableRawBufferPointer) -> Void) -> Int {
+        let size = frame.size
+        reserveCapacity(minimumWritableBytes: 4 + size)
+        writeInteger(UInt32(truncatingIfNeeded: size), endianness: .big)
+        writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
+            frame.first.write(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<frame.first.size]))
+            var position = frame.first.size
+            if frame.payloadSize > 0 {
+                buffer[position] = RPCV1.Envelope.payloadTag
+                position += 1
+                var length = frame.payloadSize
+                while length >= 0x80 {
+                    buffer[position] = UInt8(truncatingIfNeeded: length) | 0x80
+                    length >>= 7
+                    position += 1
+                }
+                buffer[position] = UInt8(length)
+                position += 1
+                writePayload(UnsafeMutableRawBufferPointer(rebasing: buffer[position..<(position + frame.payloadSize)]))
+                position += frame.payloadSize
+            }
+            frame.last?.write(into: UnsafeMutableRawBufferPointer(rebasing: buffer[position..<size]))
+            return size
+        }
+        return 4 + size
+    }
+}
+
+/// An envelope's frame, ready to write once its size is known: the fields before the payload
+/// (1 to 5) and after it (7 and 8) prepared for libprotobuf-c's pack as two envelopes, in an
+/// arena that must outlive the writing.
+private struct EnvelopeFrameParts {
+    let first: ProtobufPacking
+    /// `nil` when the envelope has neither `status` nor `go_away`.
+    let last: ProtobufPacking?
+    let payloadSize: Int
+    /// The frame's size after its 4-byte length prefix.
+    let size: Int
+
+    /// - Throws: ``ProtobufEncodingError`` when a string of the envelope holds U+0000.
+    init(_ envelope: RPCV1.Envelope, in arena: ProtobufArena, payloadSize: Int) throws {
         var before = envelope
         before.payload = []
         before.status = nil
         before.goAway = nil
-        var after = RPCV1.Envelope()
-        after.status = envelope.status
-        after.goAway = envelope.goAway
-        let first = try arena.prepare(before)
-        let last = try arena.prepare(after)
-        return withExtendedLifetime(arena) {
-            // proto3 leaves an empty `bytes` field out.
-            let payloadField = payloadSize == 0 ? 0 : 1 + Self.varintLength(payloadSize) + payloadSize
-            let size = first.size + payloadField + last.size
-            reserveCapacity(minimumWritableBytes: 4 + size)
-            writeInteger(UInt32(truncatingIfNeeded: size), endianness: .big)
-            writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
-                first.write(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<first.size]))
-                var position = first.size
-                if payloadSize > 0 {
-                    buffer[position] = RPCV1.Envelope.payloadTag
-                    position += 1
-                    var length = payloadSize
-                    while length >= 0x80 {
-                        buffer[position] = UInt8(truncatingIfNeeded: length) | 0x80
-                        length >>= 7
-                        position += 1
-                    }
-                    buffer[position] = UInt8(length)
-                    position += 1
-                    writePayload(UnsafeMutableRawBufferPointer(rebasing: buffer[position..<(position + payloadSize)]))
-                    position += payloadSize
-                }
-                last.write(into: UnsafeMutableRawBufferPointer(rebasing: buffer[position..<size]))
-                return size
-            }
-            return 4 + size
+        first = try arena.prepare(before)
+        if envelope.status != nil || envelope.goAway != nil {
+            var after = RPCV1.Envelope()
+            after.status = envelope.status
+            after.goAway = envelope.goAway
+            last = try arena.prepare(after)
+        } else {
+            last = nil
         }
+        self.payloadSize = payloadSize
+        // proto3 leaves an empty `bytes` field out.
+        let payloadField = payloadSize == 0 ? 0 : 1 + Self.varintLength(payloadSize) + payloadSize
+        size = first.size + payloadField + (last?.size ?? 0)
     }
 
     /// The bytes of `value` as a protobuf varint.

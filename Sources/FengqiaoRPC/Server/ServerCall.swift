@@ -15,14 +15,21 @@ struct ServerCall {
     let end: CallEnd
 
     nonisolated(nonsending) func run() async {
-        let context = end.context
         let responder = CallResponder(callID: end.callID, channel: connection.channel)
         let result: Result<ServerResponse, any Error>
         do {
-            result = .success(try await connection.shared.respond(to: call, context: context, responder: responder))
+            result = .success(try await connection.shared.respond(to: call, context: end.context, responder: responder))
         } catch {
             result = .failure(error)
         }
+        answer(with: result, responder: responder)
+    }
+
+    /// Answers with the handler's result, unless an interruption has answered already.
+    ///
+    /// Not `async`: what it builds lives on the thread's stack, not in the task's memory.
+    private func answer(with result: Result<ServerResponse, any Error>, responder: CallResponder) {
+        let context = end.context
         // An interruption has answered already.
         guard end.complete() else { return }
         var answer = end.answerEnvelope()
@@ -50,10 +57,8 @@ struct ServerCall {
         }
         if let message {
             // The response is packed straight into the frame, here, on the call's own thread.
-            var frame = ByteBuffer()
             do {
-                try frame.writeEnvelopeFrame(answer, payload: message)
-                responder.sendLast(frame: frame)
+                responder.sendLast(frame: try answer.frame(payload: message))
                 return
             } catch {
                 // A string of the response holds U+0000: the handler's fault, answered as such.

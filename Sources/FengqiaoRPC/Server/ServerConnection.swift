@@ -191,6 +191,11 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     nonisolated(nonsending) private func run(_ call: PreparedCall, end: CallEnd) async {
         // The answer is written before the close, and a close flushes (see FlushCoalescer).
         await ServerCall(call: call, connection: self, end: end).run()
+        ended(end)
+    }
+
+    /// The call's bookkeeping once it has answered; closes a draining connection after its last call.
+    private func ended(_ end: CallEnd) {
         let (closeNow, finished) = state.withLockedValue { state in
             state.calls[end.callID] = nil
             guard state.calls.isEmpty else { return (false, nil as CheckedContinuation<Void, Never>?) }
