@@ -15,21 +15,21 @@ struct ServerCall {
     let end: CallEnd
 
     nonisolated(nonsending) func run() async {
+        let context = end.context
         let responder = CallResponder(callID: end.callID, channel: connection.channel)
         let result: Result<ServerResponse, any Error>
         do {
-            result = .success(try await connection.shared.respond(to: call, context: end.context, responder: responder))
+            result = .success(try await connection.shared.respond(to: call, context: context, responder: responder))
         } catch {
             result = .failure(error)
         }
-        answer(with: result, responder: responder)
+        answer(with: result, context: context, responder: responder)
     }
 
     /// Answers with the handler's result, unless an interruption has answered already.
     ///
     /// Not `async`: what it builds lives on the thread's stack, not in the task's memory.
-    private func answer(with result: Result<ServerResponse, any Error>, responder: CallResponder) {
-        let context = end.context
+    private func answer(with result: Result<ServerResponse, any Error>, context: ServerContext, responder: CallResponder) {
         // An interruption has answered already.
         guard end.complete() else { return }
         var answer = end.answerEnvelope()
