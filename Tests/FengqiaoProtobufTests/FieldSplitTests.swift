@@ -59,3 +59,23 @@ struct FieldSplitTests {
         #expect(Self.split(bytes) == nil)
     }
 }
+
+@Suite("Varints")
+struct VarintTests {
+    @Test("lengths change at powers of 128", arguments: [(0, 1), (127, 1), (128, 2), (16_383, 2), (16_384, 3), (4 * 1024 * 1024, 4)])
+    func lengths(value: Int, length: Int) {
+        #expect(ProtobufVarint.length(of: value) == length)
+    }
+
+    @Test("values are written low group first, with the high bit on all but the last byte")
+    func written() {
+        // 300 = 0b10_0101100: the low seven bits 0101100 (2C) with the high bit (AC), then 10 (02).
+        for (value, bytes) in [(0, [0x00]), (1, [0x01]), (127, [0x7F]), (300, [0xAC, 0x02]), (16_384, [0x80, 0x80, 0x01])] as [(Int, [UInt8])] {
+            var buffer = [UInt8](repeating: 0xEE, count: 6)
+            var position = 1
+            buffer.withUnsafeMutableBytes { ProtobufVarint.write(value, into: $0, at: &position) }
+            #expect(Array(buffer[1..<position]) == bytes)
+            #expect(buffer[0] == 0xEE && buffer[position] == 0xEE)
+        }
+    }
+}

@@ -92,21 +92,11 @@ enum Payload {
     /// length as a varint, then the text.
     static func request(encodedSize size: Int) -> TestingV1.EchoRequest {
         var textLength = size - 2
-        while 1 + varintLength(textLength) + textLength > size { textLength -= 1 }
+        while 1 + ProtobufVarint.length(of: textLength) + textLength > size { textLength -= 1 }
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
         let text = String(decoding: (0..<textLength).map { alphabet[$0 % alphabet.count] }, as: UTF8.self)
         let request = TestingV1.EchoRequest(text: text)
         precondition((try? request.serializedBytes())?.count == size, "no EchoRequest encodes to exactly \(size) bytes")
         return request
-    }
-
-    private static func varintLength(_ value: Int) -> Int {
-        var value = value
-        var length = 1
-        while value >= 0x80 {
-            value >>= 7
-            length += 1
-        }
-        return length
     }
 }

@@ -108,6 +108,7 @@ extension ByteBuffer {
 
     /// Writes the frame whose parts are prepared, with `writePayload` putting the payload into
     /// the bytes it is given; returns the number of bytes written.
+    @discardableResult
     fileprivate mutating func write(_ frame: EnvelopeFrameParts, payload writePayload: (UnsafeMutableRawBufferPointer) -> Void) -> Int {
         let size = frame.size
         reserveCapacity(minimumWritableBytes: 4 + size)
@@ -118,14 +119,7 @@ extension ByteBuffer {
             if frame.payloadSize > 0 {
                 buffer[position] = RPCV1.Envelope.payloadTag
                 position += 1
-                var length = frame.payloadSize
-                while length >= 0x80 {
-                    buffer[position] = UInt8(truncatingIfNeeded: length) | 0x80
-                    length >>= 7
-                    position += 1
-                }
-                buffer[position] = UInt8(length)
-                position += 1
+                ProtobufVarint.write(frame.payloadSize, into: buffer, at: &position)
                 writePayload(UnsafeMutableRawBufferPointer(rebasing: buffer[position..<(position + frame.payloadSize)]))
                 position += frame.payloadSize
             }
@@ -164,19 +158,8 @@ private struct EnvelopeFrameParts {
         }
         self.payloadSize = payloadSize
         // proto3 leaves an empty `bytes` field out.
-        let payloadField = payloadSize == 0 ? 0 : 1 + Self.varintLength(payloadSize) + payloadSize
+        let payloadField = payloadSize == 0 ? 0 : 1 + ProtobufVarint.length(of: payloadSize) + payloadSize
         size = first.size + payloadField + (last?.size ?? 0)
-    }
-
-    /// The bytes of `value` as a protobuf varint.
-    private static func varintLength(_ value: Int) -> Int {
-        var value = value
-        var length = 1
-        while value >= 0x80 {
-            value >>= 7
-            length += 1
-        }
-        return length
     }
 }
 
