@@ -82,31 +82,17 @@ extension ProtobufWireScan {
             var position = start
             while position < end {
                 let tagStart = position
-                let (number, wireType) = try readTag(at: &position)
-                switch wireType {
-                case 0:
-                    try skipVarint(at: &position)
-                case 1:
-                    try skip(8, at: &position)
-                case 5:
-                    try skip(4, at: &position)
-                case 2:
-                    let length = try readLength(at: &position)
-                    let value = Message(base: base, start: position, end: position + length)
-                    position += length
-                    guard let field = protobuf_c_message_descriptor_get_field(descriptor, number) else { continue }
-                    guard let found = try value.firstString(with: fault, in: field) else { continue }
-                    let index = try index(of: field, before: tagStart)
-                    switch found {
-                    case .here:
-                        return ProtobufFieldPath(field, index: index)
-                    case .inside(var path, let inner):
-                        path.enclose(in: field, index: index, inner: inner)
-                        return path
-                    }
-                default:
-                    // Groups (3, 4) and the unused 6 and 7: protobuf-c refuses them.
-                    throw Unreadable()
+                let (number, range) = try readField(at: &position)
+                guard let range, let field = protobuf_c_message_descriptor_get_field(descriptor, number) else { continue }
+                let value = Message(base: base, start: range.lowerBound, end: range.upperBound)
+                guard let found = try value.firstString(with: fault, in: field) else { continue }
+                let index = try index(of: field, before: tagStart)
+                switch found {
+                case .here:
+                    return ProtobufFieldPath(field, index: index)
+                case .inside(var path, let inner):
+                    path.enclose(in: field, index: index, inner: inner)
+                    return path
                 }
             }
             return nil
@@ -119,21 +105,32 @@ extension ProtobufWireScan {
             var position = start
             while position < end {
                 let tagStart = position
-                let (tagNumber, wireType) = try readTag(at: &position)
-                switch wireType {
-                case 0: try skipVarint(at: &position)
-                case 1: try skip(8, at: &position)
-                case 5: try skip(4, at: &position)
-                case 2:
-                    let length = try readLength(at: &position)
-                    if tagNumber == number {
-                        found.append((tagStart..<(position + length), position..<(position + length)))
-                    }
-                    position += length
-                default: throw Unreadable()
+                let (fieldNumber, value) = try readField(at: &position)
+                if fieldNumber == number, let value {
+                    found.append((tagStart..<value.upperBound, value))
                 }
             }
             return found
+        }
+
+        /// Reads the field at `position` and moves past it: its number, and for a length-delimited
+        /// field the range of its value.
+        @inline(__always)
+        private func readField(at position: inout Int) throws(Unreadable) -> (number: UInt32, value: Range<Int>?) {
+            let (number, wireType) = try readTag(at: &position)
+            switch wireType {
+            case 0: try skipVarint(at: &position)
+            case 1: try skip(8, at: &position)
+            case 5: try skip(4, at: &position)
+            case 2:
+                let length = try readLength(at: &position)
+                defer { position += length }
+                return (number, position..<(position + length))
+            default:
+                // Groups (3, 4) and the unused 6 and 7: protobuf-c refuses them.
+                throw Unreadable()
+            }
+            return (number, nil)
         }
 
         /// This length-delimited value of `field`: the path inside it to a string with `fault`.
@@ -172,15 +169,7 @@ extension ProtobufWireScan {
             var count = 0
             var position = start
             while position < tagStart {
-                let (number, wireType) = try readTag(at: &position)
-                switch wireType {
-                case 0: try skipVarint(at: &position)
-                case 1: try skip(8, at: &position)
-                case 5: try skip(4, at: &position)
-                case 2: position += try readLength(at: &position)
-                default: throw Unreadable()
-                }
-                if number == field.pointee.id { count += 1 }
+                if try readField(at: &position).number == field.pointee.id { count += 1 }
             }
             return count
         }

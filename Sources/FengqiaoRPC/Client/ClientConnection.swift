@@ -91,10 +91,14 @@ final class ClientConnection: Sendable {
     /// arrive on the returned stream, which throws ``RPCError`` on failure.
     ///
     /// - Throws: ``RPCError`` (`invalidArgument`) when the request cannot be encoded.
-    func start(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) throws(RPCError) -> ClientCallHandle {
+    func start(
+        _ request: RPCV1.Envelope,
+        payload: FramePayload,
+        deadline: ContinuousClock.Instant?
+    ) throws(RPCError) -> ClientCallHandle {
         let envelope = numbered(request, deadline: deadline)
         let callID = envelope.callID
-        let frame = try Self.frame(envelope)
+        let frame = try Self.frame(envelope, payload: payload)
         let (stream, continuation) = AsyncThrowingStream<InboundEnvelope, any Error>.makeStream()
         let nioDeadline = deadline.map { NIODeadline.now() + TimeAmount($0 - ContinuousClock.now) }
         let handler = self.handler
@@ -114,7 +118,7 @@ final class ClientConnection: Sendable {
     /// answer is in. Cancelling the task fails the call with `cancelled` and sends CANCEL.
     nonisolated(nonsending) func unary(
         _ request: RPCV1.Envelope,
-        payload: RequestPayload,
+        payload: FramePayload,
         deadline: ContinuousClock.Instant?
     ) async throws -> InboundEnvelope {
         let envelope = numbered(request, deadline: deadline)
@@ -143,18 +147,9 @@ final class ClientConnection: Sendable {
     }
 
     /// The request's frame, encoded on the caller's thread rather than on the event loop.
-    private static func frame(_ envelope: RPCV1.Envelope, payload: RequestPayload? = nil) throws(RPCError) -> ByteBuffer {
+    private static func frame(_ envelope: RPCV1.Envelope, payload: FramePayload) throws(RPCError) -> ByteBuffer {
         do {
-            switch payload {
-            case nil:
-                return try envelope.frame()
-            case .encoded(let bytes):
-                var envelope = envelope
-                envelope.payload = bytes
-                return try envelope.frame()
-            case .message(let message):
-                return try envelope.frame(payload: message)
-            }
+            return try envelope.frame(payload: payload)
         } catch let error as ProtobufEncodingError {
             throw RPCError.unsendableRequest(error)
         } catch {
@@ -191,13 +186,6 @@ final class ClientConnection: Sendable {
     func close() {
         channel.close(promise: nil)
     }
-}
-
-/// A unary request's payload: its encoding (what interceptors see, and may change), or the
-/// message itself, packed straight into the frame when no interceptor needs the bytes.
-enum RequestPayload: Sendable {
-    case encoded([UInt8])
-    case message(any ProtobufMessage)
 }
 
 /// A call started on a connection: its id and the stream of its answers.

@@ -132,13 +132,13 @@ public final class RPCClient: Sendable {
     /// Sends one unary call, within the in-flight limit, and returns the answer's payload.
     nonisolated(nonsending) private func unaryAnswer(
         method: String,
-        payload: RequestPayload,
+        payload: FramePayload,
         options: CallOptions,
         deadline: ContinuousClock.Instant?
     ) async throws -> ByteBuffer {
         try await permits.acquire(before: deadline)
         defer { permits.release() }
-        let (envelope, connection) = try await prepareCall(method: method, payload: [], options: options, deadline: deadline)
+        let (envelope, connection) = try await prepareCall(method: method, options: options, deadline: deadline)
         let answer = try await connection.unary(envelope, payload: payload, deadline: deadline)
         let status = answer.envelope.status ?? RPCV1.Status(code: .internal, message: "answer without status")
         guard status.code == .ok else { throw RPCError(status: status, metadata: answer.envelope.metadata) }
@@ -151,14 +151,13 @@ public final class RPCClient: Sendable {
         options: CallOptions,
         deadline: ContinuousClock.Instant?
     ) async throws -> ClientCallHandle {
-        let (envelope, connection) = try await prepareCall(method: method, payload: payload, options: options, deadline: deadline)
-        return try connection.start(envelope, deadline: deadline)
+        let (envelope, connection) = try await prepareCall(method: method, options: options, deadline: deadline)
+        return try connection.start(envelope, payload: .encoded(payload), deadline: deadline)
     }
 
-    /// The request's envelope and the connection to send it on.
+    /// The request's envelope, without its payload, and the connection to send it on.
     nonisolated(nonsending) private func prepareCall(
         method: String,
-        payload: [UInt8],
         options: CallOptions,
         deadline: ContinuousClock.Instant?
     ) async throws -> (RPCV1.Envelope, ClientConnection) {
@@ -169,7 +168,6 @@ public final class RPCClient: Sendable {
         envelope.kind = .request
         envelope.method = method
         envelope.metadata = options.metadata
-        envelope.payload = payload
         if let field = envelope.fieldWithNUL {
             throw RPCError(.invalidArgument, "call not sent: its \(field) contains U+0000")
         }

@@ -1,6 +1,13 @@
 import FengqiaoProtobuf
 import NIOCore
 
+/// What goes into a frame's payload: bytes already encoded, or a message that libprotobuf-c
+/// packs straight into the frame.
+enum FramePayload: Sendable {
+    case encoded([UInt8])
+    case message(any ProtobufMessage)
+}
+
 extension RPCV1.Envelope {
     /// The envelope as one frame in a buffer of its own, allocated at its exact size.
     ///
@@ -9,28 +16,41 @@ extension RPCV1.Envelope {
     ///
     /// - Throws: ``ProtobufEncodingError`` when a string of the envelope holds U+0000.
     func frame() throws -> ByteBuffer {
-        let payload = self.payload
-        let arena = ProtobufArena()
-        let frame = try EnvelopeFrameParts(self, in: arena, payloadSize: payload.count)
-        return withExtendedLifetime(arena) {
-            var buffer = ByteBufferAllocator().buffer(capacity: 4 + frame.size)
-            buffer.write(frame) { buffer in payload.withUnsafeBytes { buffer.copyMemory(from: $0) } }
+        try frame(payload: .encoded(payload))
+    }
+
+    /// The envelope as one frame with `payload` as its payload (the envelope's own `payload` is
+    /// not used), in a buffer allocated at its exact size: see
+    /// ``ByteBuffer/writeEnvelopeFrame(_:payload:)``.
+    ///
+    /// - Throws: ``ProtobufEncodingError`` when a string of the envelope or the message holds U+0000.
+    func frame(payload: FramePayload) throws -> ByteBuffer {
+        try withFrameParts(payload) { parts, writePayload in
+            var buffer = ByteBufferAllocator().buffer(capacity: 4 + parts.size)
+            buffer.write(parts, payload: writePayload)
             return buffer
         }
     }
 
-    /// The envelope as one frame, with `message`, encoded, as its payload (the envelope's own
-    /// `payload` is not used): see ``ByteBuffer/writeEnvelopeFrame(_:payload:)``.
-    ///
-    /// - Throws: ``ProtobufEncodingError`` when a string of the envelope or the message holds U+0000.
-    func frame(payload message: some ProtobufMessage) throws -> ByteBuffer {
+    /// Prepares the frame of the envelope with `payload` in an arena, and hands `body` its parts
+    /// and what writes the payload, while the arena lives.
+    fileprivate func withFrameParts<Result>(
+        _ payload: FramePayload,
+        _ body: (EnvelopeFrameParts, (UnsafeMutableRawBufferPointer) -> Void) -> Result
+    ) throws -> Result {
         let arena = ProtobufArena()
-        let packing = try arena.prepare(message)
-        let frame = try EnvelopeFrameParts(self, in: arena, payloadSize: packing.size)
-        return withExtendedLifetime(arena) {
-            var buffer = ByteBufferAllocator().buffer(capacity: 4 + frame.size)
-            buffer.write(frame) { packing.write(into: $0) }
-            return buffer
+        switch payload {
+        case .encoded(let bytes):
+            let parts = try EnvelopeFrameParts(self, in: arena, payloadSize: bytes.count)
+            return withExtendedLifetime(arena) {
+                body(parts) { buffer in bytes.withUnsafeBytes { buffer.copyMemory(from: $0) } }
+            }
+        case .message(let message):
+            let packing = try arena.prepare(message)
+            let parts = try EnvelopeFrameParts(self, in: arena, payloadSize: packing.size)
+            return withExtendedLifetime(arena) {
+                body(parts) { packing.write(into: $0) }
+            }
         }
     }
 }
@@ -44,11 +64,6 @@ extension Channel {
         } catch {
             promise?.fail(error)
         }
-    }
-
-    /// Writes `envelope` as one frame, flushes, and returns once it is handed to the socket.
-    func writeEnvelope(_ envelope: RPCV1.Envelope) async throws {
-        try await writeAndFlush(try envelope.frame())
     }
 }
 
@@ -76,12 +91,7 @@ extension ByteBuffer {
     ///   written then.
     @discardableResult
     public mutating func writeEnvelopeFrame(_ envelope: RPCV1.Envelope) throws -> Int {
-        let payload = envelope.payload
-        let arena = ProtobufArena()
-        let frame = try EnvelopeFrameParts(envelope, in: arena, payloadSize: payload.count)
-        return withExtendedLifetime(arena) {
-            write(frame) { buffer in payload.withUnsafeBytes { buffer.copyMemory(from: $0) } }
-        }
+        try envelope.withFrameParts(.encoded(envelope.payload)) { write($0, payload: $1) }
     }
 
     /// Appends `envelope` as one frame with `message`, encoded, as its payload (the envelope's own
@@ -98,12 +108,7 @@ extension ByteBuffer {
     ///   U+0000; nothing is written then.
     @discardableResult
     public mutating func writeEnvelopeFrame(_ envelope: RPCV1.Envelope, payload message: some ProtobufMessage) throws -> Int {
-        let arena = ProtobufArena()
-        let packing = try arena.prepare(message)
-        let frame = try EnvelopeFrameParts(envelope, in: arena, payloadSize: packing.size)
-        return withExtendedLifetime(arena) {
-            write(frame) { packing.write(into: $0) }
-        }
+        try envelope.withFrameParts(.message(message)) { write($0, payload: $1) }
     }
 
     /// Writes the frame whose parts are prepared, with `writePayload` putting the payload into

@@ -11,14 +11,6 @@ public struct InboundEnvelope: Sendable {
     /// The payload's bytes.
     public var payload: ByteBuffer
 
-    /// Wraps `envelope`, moving its payload into a buffer.
-    public init(_ envelope: RPCV1.Envelope) {
-        var rest = envelope
-        rest.payload = []
-        self.envelope = rest
-        self.payload = ByteBuffer(bytes: envelope.payload)
-    }
-
     init(envelope: RPCV1.Envelope, payload: ByteBuffer) {
         self.envelope = envelope
         self.payload = payload

@@ -23,13 +23,8 @@ public struct ServerRequest: Sendable {
 /// How a call ended successfully, as the server's interceptors see it.
 public struct ServerResponse: Sendable {
     /// The response message as a handler returned it, packed straight into the answer's frame;
-    /// or its encoding, once an interceptor has set one.
-    enum Body: Sendable {
-        case message(any ProtobufMessage)
-        case encoded([UInt8]?)
-    }
-
-    var body: Body
+    /// or its encoding, once an interceptor has set one; `nil` for a finished stream.
+    var body: FramePayload?
     /// Metadata to send with the answer.
     public var metadata: [String: String]
 
@@ -42,14 +37,15 @@ public struct ServerResponse: Sendable {
             switch body {
             case .message(let message): return (try? message.serializedBytes()) ?? []
             case .encoded(let bytes): return bytes
+            case nil: return nil
             }
         }
-        set { body = .encoded(newValue) }
+        set { body = newValue.map { .encoded($0) } }
     }
 
     /// Creates a response.
     public init(payload: [UInt8]?, metadata: [String: String] = [:]) {
-        self.body = .encoded(payload)
+        self.body = payload.map { .encoded($0) }
         self.metadata = metadata
     }
 

@@ -1,4 +1,3 @@
-import FengqiaoProtobuf
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -33,16 +32,12 @@ struct ServerCall {
         // An interruption has answered already.
         guard end.complete() else { return }
         var answer = end.answerEnvelope()
-        var message: (any ProtobufMessage)?
+        var payload: FramePayload?
         switch result {
         case .success(let response):
             answer.status = RPCV1.Status(code: .ok)
             answer.metadata.merge(response.metadata) { _, new in new }
-            switch response.body {
-            case .message(let response) where !end.isServerStreaming: message = response
-            case .encoded(let bytes) where !end.isServerStreaming: answer.payload = bytes ?? []
-            default: break
-            }
+            if !end.isServerStreaming { payload = response.body }
         case .failure(let error):
             let rpcError = Self.rpcError(for: error, context: context)
             answer.status = rpcError.status
@@ -53,20 +48,17 @@ struct ServerCall {
             context.logger.error("answer holds U+0000, sent as INTERNAL", metadata: ["envelope.field": "\(field)"])
             answer = end.answerEnvelope()
             answer.status = RPCError.internalError.status
-            message = nil
+            payload = nil
         }
-        if let message {
-            // The response is packed straight into the frame, here, on the call's own thread.
-            do {
-                responder.sendLast(frame: try answer.frame(payload: message))
-                return
-            } catch {
-                // A string of the response holds U+0000: the handler's fault, answered as such.
-                answer = end.answerEnvelope()
-                answer.status = Self.rpcError(for: error, context: context).status
-            }
+        // The response is packed straight into the frame, here, on the call's own thread.
+        do {
+            responder.sendLast(frame: try answer.frame(payload: payload ?? .encoded([])))
+        } catch {
+            // A string of the response holds U+0000: the handler's fault, answered as such.
+            var failed = end.answerEnvelope()
+            failed.status = Self.rpcError(for: error, context: context).status
+            responder.sendLast(failed)
         }
-        responder.sendLast(answer)
     }
 
     /// Maps a handler's error to the status on the wire, once, at the server boundary.

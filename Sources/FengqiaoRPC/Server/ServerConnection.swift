@@ -53,7 +53,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     func received(_ received: InboundEnvelope) {
         switch received.envelope.kind {
         case .request:
-            guard let end = accept(received) else { return }
+            guard let end = accept(received.envelope) else { return }
             if let deadline = end.deadline { watchDeadline(deadline) }
             activity.add(1)
             let call = shared.prepare(received)
@@ -153,10 +153,10 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     }
 
     /// Registers a new call, or answers it at once when the connection cannot take it.
-    private func accept(_ received: InboundEnvelope) -> CallEnd? {
+    private func accept(_ envelope: RPCV1.Envelope) -> CallEnd? {
         enum Verdict { case accept(CallEnd), reject(RPCError), ignore }
         let limit = shared.configuration.maximumConcurrentCallsPerConnection
-        let end = CallEnd(envelope: received.envelope, shared: shared, channel: channel, peer: peer)
+        let end = CallEnd(envelope: envelope, shared: shared, channel: channel, peer: peer)
         let callID = end.callID
         let verdict: Verdict = state.withLockedValue { state in
             if callID == 0 || state.calls[callID] != nil {

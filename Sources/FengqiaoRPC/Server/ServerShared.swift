@@ -46,7 +46,7 @@ final class ServerShared: Sendable {
             return .intercepted(ServerRequest(method: received.envelope.method, payload: Array(received.payload.readableBytesView)))
         }
         guard let route = router.routes[received.envelope.method] else {
-            return .failed(RPCError(.unimplemented, "unknown method"))
+            return .failed(Self.unknownMethod)
         }
         do {
             return .direct(try received.payload.withUnsafeReadableBytes { try route($0) })
@@ -71,11 +71,13 @@ final class ServerShared: Sendable {
         }
     }
 
+    private static let unknownMethod = RPCError(.unimplemented, "unknown method")
+
     /// The interceptors wrapped around `route` (or around UNIMPLEMENTED when it is `nil`).
     private func chain(route: RPCRouter.Route?, responder: CallResponder) -> ServerInterceptor.Next {
         var next: ServerInterceptor.Next = { request, context in
             guard let route else {
-                throw RPCError(.unimplemented, "unknown method")
+                throw Self.unknownMethod
             }
             let handling = try request.payload.withUnsafeBytes { try route($0) }
             return try await handling(context, responder)

@@ -19,8 +19,7 @@ public struct ServerStreamWriter<Message: ProtobufMessage>: Sendable {
         var envelope = RPCV1.Envelope()
         envelope.kind = .streamMessage
         envelope.callID = responder.callID
-        envelope.payload = try message.serializedBytes()
-        try await responder.send(envelope)
+        try await responder.send(frame: try envelope.frame(payload: .message(message)))
     }
 }
 
@@ -29,9 +28,9 @@ struct CallResponder: Sendable {
     let callID: UInt64
     let channel: any Channel
 
-    /// Sends a stream message, returning once it is handed to the socket.
-    func send(_ envelope: RPCV1.Envelope) async throws {
-        try await channel.writeEnvelope(envelope)
+    /// Sends a stream message, already framed, returning once it is handed to the socket.
+    func send(frame: ByteBuffer) async throws {
+        try await channel.writeAndFlush(frame)
     }
 
     /// Sends the call's final answer without waiting for the socket; if the connection is gone,
