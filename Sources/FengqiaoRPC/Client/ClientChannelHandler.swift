@@ -56,15 +56,15 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
     /// One timer for the connection's deadlines, set no later than the earliest of its calls'.
     private var deadlineTimer: (at: NIODeadline, callback: NIOScheduledCallback)?
     /// Set once the connection takes no new calls, for callers off the event loop.
-    private let draining: NIOLockedValueBox<Bool>
+    private let draining: DrainingFlag
     private(set) var goAwayLastCallID: UInt64? {
-        didSet { draining.withLockedValue { $0 = true } }
+        didSet { draining.set() }
     }
     private var closedError: RPCError? {
-        didSet { draining.withLockedValue { $0 = true } }
+        didSet { draining.set() }
     }
 
-    init(highWaterMark: Int, keepaliveTimeout: Duration, draining: NIOLockedValueBox<Bool>) {
+    init(highWaterMark: Int, keepaliveTimeout: Duration, draining: DrainingFlag) {
         self.highWaterMark = max(1, highWaterMark)
         self.keepaliveTimeout = TimeAmount(keepaliveTimeout)
         self.draining = draining
@@ -166,14 +166,16 @@ final class ClientChannelHandler: ChannelDuplexHandler, NIOScheduledCallbackHand
         switch envelope.envelope.kind {
         case .response, .endOfStream:
             guard let call = calls.removeValue(forKey: envelope.envelope.callID) else { return }
-                call.receiver.finish(with: envelope)
+            call.receiver.finish(with: envelope)
         case .streamMessage:
             // A unary call's answer is its RESPONSE; a stream message for it is ignored.
             guard let call = calls[envelope.envelope.callID], case .stream(let continuation) = call.receiver else { return }
             buffered[envelope.envelope.callID, default: 0] += 1
             totalBuffered += 1
             if totalBuffered >= highWaterMark { readPaused = true }
-            continuation.yield(envelope)
+            // Buffered until the consumer reads it: with a payload of its own, so that up to the
+            // high-water mark of small messages does not hold as many read buffers.
+            continuation.yield(envelope.detached())
         case .ping:
             var pong = RPCV1.Envelope()
             pong.kind = .pong
