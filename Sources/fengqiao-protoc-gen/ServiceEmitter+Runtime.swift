@@ -30,6 +30,9 @@ extension ServiceEmitter {
         writer.line("/// Implement to serve `\(service.fullName)`; pass the value to `RPCServer(services:)`.")
         writer.line("///")
         writer.line("/// Throw `RPCError` (or an `RPCStatusConvertible` error) to fail a call with a status.")
+        writer.line("/// The methods run on the call's own executor: implementations declared")
+        writer.line("/// `nonisolated(nonsending)` are entered without a switch of executor; plain `async` ones")
+        writer.line("/// work as well.")
         try writer.block("public protocol Handler: RPCService {") { writer in
             var first = true
             for method in try shapes(service, types: types) {
@@ -37,13 +40,13 @@ extension ServiceEmitter {
                 first = false
                 writer.doc(method.comment, fallback: "Serves `\(method.path)`.")
                 if method.isServerStreaming {
-                    writer.line("func \(Naming.escaped(method.swiftName))(")
+                    writer.line("nonisolated(nonsending) func \(Naming.escaped(method.swiftName))(")
                     writer.line("    _ request: \(method.request),")
                     writer.line("    writer: ServerStreamWriter<\(method.response)>,")
                     writer.line("    context: ServerContext")
                     writer.line(") async throws")
                 } else {
-                    writer.line("func \(Naming.escaped(method.swiftName))(")
+                    writer.line("nonisolated(nonsending) func \(Naming.escaped(method.swiftName))(")
                     writer.line("    _ request: \(method.request),")
                     writer.line("    context: ServerContext")
                     writer.line(") async throws -> \(method.response)")
@@ -72,14 +75,14 @@ extension ServiceEmitter {
                 writer.line("/// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.")
                 let name = Naming.escaped(method.swiftName)
                 if method.isServerStreaming {
-                    writer.line("public func \(name)(")
+                    writer.line("public nonisolated(nonsending) func \(name)(")
                     writer.line("    _ request: \(method.request),")
                     writer.line("    _ options: CallOptions = CallOptions()")
                     writer.line(") async throws -> RPCResponseStream<\(method.response)> {")
                     writer.line("    try await client.serverStreaming(\(enumName).\(name), request, options: options)")
                     writer.line("}")
                 } else {
-                    writer.line("public func \(name)(")
+                    writer.line("public nonisolated(nonsending) func \(name)(")
                     writer.line("    _ request: \(method.request),")
                     writer.line("    _ options: CallOptions = CallOptions()")
                     writer.line(") async throws -> \(method.response) {")

@@ -8,7 +8,7 @@ import Logging
 enum FengqiaoEcho {
     /// Echo's `Echo` method; the benchmark calls nothing else.
     struct Service: TestingV1.Echo.Handler {
-        func echo(_ request: TestingV1.EchoRequest, context: ServerContext) async throws -> TestingV1.EchoResponse {
+        nonisolated(nonsending) func echo(_ request: TestingV1.EchoRequest, context: ServerContext) async throws -> TestingV1.EchoResponse {
             TestingV1.EchoResponse(text: request.text, fields: request.fields)
         }
 

@@ -2411,29 +2411,32 @@ extension MediationV1 {
         /// Implement to serve `fengqiao.mediation.v1.Mediation`; pass the value to `RPCServer(services:)`.
         ///
         /// Throw `RPCError` (or an `RPCStatusConvertible` error) to fail a call with a status.
+        /// The methods run on the call's own executor: implementations declared
+        /// `nonisolated(nonsending)` are entered without a switch of executor; plain `async` ones
+        /// work as well.
         public protocol Handler: RPCService {
             /// Files a dispute and grades it with the suggested level. Filing again with the same
             /// `idempotency_key` and the same content answers the dispute filed the first time.
-            func fileDispute(
+            nonisolated(nonsending) func fileDispute(
                 _ request: MediationV1.FileDisputeRequest,
                 context: ServerContext
             ) async throws -> MediationV1.Dispute
 
             /// One dispute with its full history: grades, assignments, stage moves, escalations,
             /// agreements, failure and follow-up visits.
-            func getDispute(
+            nonisolated(nonsending) func getDispute(
                 _ request: MediationV1.GetDisputeRequest,
                 context: ServerContext
             ) async throws -> MediationV1.GetDisputeResponse
 
             /// Disputes matching a filter, by id, with paging.
-            func listDisputes(
+            nonisolated(nonsending) func listDisputes(
                 _ request: MediationV1.ListDisputesRequest,
                 context: ServerContext
             ) async throws -> MediationV1.ListDisputesResponse
 
             /// Every dispute matching a filter, by id, as a stream (for export to a spreadsheet).
-            func exportDisputes(
+            nonisolated(nonsending) func exportDisputes(
                 _ request: MediationV1.ExportDisputesRequest,
                 writer: ServerStreamWriter<MediationV1.Dispute>,
                 context: ServerContext
@@ -2441,52 +2444,52 @@ extension MediationV1 {
 
             /// Grades a dispute again: the suggested level from the rule table, or an override with a
             /// reason. Every grade is kept in the history.
-            func gradeDispute(
+            nonisolated(nonsending) func gradeDispute(
                 _ request: MediationV1.GradeDisputeRequest,
                 context: ServerContext
             ) async throws -> MediationV1.Dispute
 
             /// The registry's mediator candidates for a dispute (its level, category and community), the
             /// parties left out.
-            func listMediatorCandidates(
+            nonisolated(nonsending) func listMediatorCandidates(
                 _ request: MediationV1.ListMediatorCandidatesRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.GetMediatorCandidatesResponse
 
             /// Sets the lead mediator and the co-mediators; a new assignment ends the previous one.
-            func assignMediator(
+            nonisolated(nonsending) func assignMediator(
                 _ request: MediationV1.AssignMediatorRequest,
                 context: ServerContext
             ) async throws -> MediationV1.Dispute
 
             /// Moves a dispute to another stage by the stage table (docs/MEDIATION.md, "Stages").
-            func advanceStage(
+            nonisolated(nonsending) func advanceStage(
                 _ request: MediationV1.AdvanceStageRequest,
                 context: ServerContext
             ) async throws -> MediationV1.Dispute
 
             /// Escalates a dispute to a higher handling level, with a reason.
-            func escalateDispute(
+            nonisolated(nonsending) func escalateDispute(
                 _ request: MediationV1.EscalateDisputeRequest,
                 context: ServerContext
             ) async throws -> MediationV1.Dispute
 
             /// Records the agreement the parties signed, moves the dispute to `DISPUTE_STAGE_AGREED` and
             /// schedules its follow-up visits (by default 7 and 30 days after signing).
-            func recordAgreement(
+            nonisolated(nonsending) func recordAgreement(
                 _ request: MediationV1.RecordAgreementRequest,
                 context: ServerContext
             ) async throws -> MediationV1.Dispute
 
             /// Records that mediation failed, and why; moves the dispute to `DISPUTE_STAGE_FAILED`.
-            func recordFailure(
+            nonisolated(nonsending) func recordFailure(
                 _ request: MediationV1.RecordFailureRequest,
                 context: ServerContext
             ) async throws -> MediationV1.Dispute
 
             /// Schedules one more follow-up visit of a dispute with an agreement (in agreed, review or
             /// follow-up).
-            func scheduleFollowUp(
+            nonisolated(nonsending) func scheduleFollowUp(
                 _ request: MediationV1.ScheduleFollowUpRequest,
                 context: ServerContext
             ) async throws -> MediationV1.Dispute
@@ -2494,14 +2497,14 @@ extension MediationV1 {
             /// Records a follow-up visit of a dispute in agreed, review or follow-up: stable, or relapsed
             /// (then the dispute is reopened at intervention, or a new dispute filed for the relapse is
             /// linked).
-            func recordFollowUp(
+            nonisolated(nonsending) func recordFollowUp(
                 _ request: MediationV1.RecordFollowUpRequest,
                 context: ServerContext
             ) async throws -> MediationV1.Dispute
 
             /// Disputes past their stage's time limit, or with a follow-up visit past its day: earliest due
             /// (most overdue) first, then by id.
-            func listOverdueDisputes(
+            nonisolated(nonsending) func listOverdueDisputes(
                 _ request: MediationV1.ListOverdueDisputesRequest,
                 context: ServerContext
             ) async throws -> MediationV1.ListOverdueDisputesResponse
@@ -2521,7 +2524,7 @@ extension MediationV1 {
             /// `idempotency_key` and the same content answers the dispute filed the first time.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func fileDispute(
+            public nonisolated(nonsending) func fileDispute(
                 _ request: MediationV1.FileDisputeRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.Dispute {
@@ -2532,7 +2535,7 @@ extension MediationV1 {
             /// agreements, failure and follow-up visits.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func getDispute(
+            public nonisolated(nonsending) func getDispute(
                 _ request: MediationV1.GetDisputeRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.GetDisputeResponse {
@@ -2542,7 +2545,7 @@ extension MediationV1 {
             /// Disputes matching a filter, by id, with paging.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listDisputes(
+            public nonisolated(nonsending) func listDisputes(
                 _ request: MediationV1.ListDisputesRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.ListDisputesResponse {
@@ -2552,7 +2555,7 @@ extension MediationV1 {
             /// Every dispute matching a filter, by id, as a stream (for export to a spreadsheet).
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func exportDisputes(
+            public nonisolated(nonsending) func exportDisputes(
                 _ request: MediationV1.ExportDisputesRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RPCResponseStream<MediationV1.Dispute> {
@@ -2563,7 +2566,7 @@ extension MediationV1 {
             /// reason. Every grade is kept in the history.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func gradeDispute(
+            public nonisolated(nonsending) func gradeDispute(
                 _ request: MediationV1.GradeDisputeRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.Dispute {
@@ -2574,7 +2577,7 @@ extension MediationV1 {
             /// parties left out.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listMediatorCandidates(
+            public nonisolated(nonsending) func listMediatorCandidates(
                 _ request: MediationV1.ListMediatorCandidatesRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.GetMediatorCandidatesResponse {
@@ -2584,7 +2587,7 @@ extension MediationV1 {
             /// Sets the lead mediator and the co-mediators; a new assignment ends the previous one.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func assignMediator(
+            public nonisolated(nonsending) func assignMediator(
                 _ request: MediationV1.AssignMediatorRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.Dispute {
@@ -2594,7 +2597,7 @@ extension MediationV1 {
             /// Moves a dispute to another stage by the stage table (docs/MEDIATION.md, "Stages").
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func advanceStage(
+            public nonisolated(nonsending) func advanceStage(
                 _ request: MediationV1.AdvanceStageRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.Dispute {
@@ -2604,7 +2607,7 @@ extension MediationV1 {
             /// Escalates a dispute to a higher handling level, with a reason.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func escalateDispute(
+            public nonisolated(nonsending) func escalateDispute(
                 _ request: MediationV1.EscalateDisputeRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.Dispute {
@@ -2615,7 +2618,7 @@ extension MediationV1 {
             /// schedules its follow-up visits (by default 7 and 30 days after signing).
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func recordAgreement(
+            public nonisolated(nonsending) func recordAgreement(
                 _ request: MediationV1.RecordAgreementRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.Dispute {
@@ -2625,7 +2628,7 @@ extension MediationV1 {
             /// Records that mediation failed, and why; moves the dispute to `DISPUTE_STAGE_FAILED`.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func recordFailure(
+            public nonisolated(nonsending) func recordFailure(
                 _ request: MediationV1.RecordFailureRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.Dispute {
@@ -2636,7 +2639,7 @@ extension MediationV1 {
             /// follow-up).
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func scheduleFollowUp(
+            public nonisolated(nonsending) func scheduleFollowUp(
                 _ request: MediationV1.ScheduleFollowUpRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.Dispute {
@@ -2648,7 +2651,7 @@ extension MediationV1 {
             /// linked).
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func recordFollowUp(
+            public nonisolated(nonsending) func recordFollowUp(
                 _ request: MediationV1.RecordFollowUpRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.Dispute {
@@ -2659,7 +2662,7 @@ extension MediationV1 {
             /// (most overdue) first, then by id.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listOverdueDisputes(
+            public nonisolated(nonsending) func listOverdueDisputes(
                 _ request: MediationV1.ListOverdueDisputesRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> MediationV1.ListOverdueDisputesResponse {

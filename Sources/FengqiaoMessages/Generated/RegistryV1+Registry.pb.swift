@@ -4210,208 +4210,211 @@ extension RegistryV1 {
         /// Implement to serve `fengqiao.registry.v1.Registry`; pass the value to `RPCServer(services:)`.
         ///
         /// Throw `RPCError` (or an `RPCStatusConvertible` error) to fail a call with a status.
+        /// The methods run on the call's own executor: implementations declared
+        /// `nonisolated(nonsending)` are entered without a switch of executor; plain `async` ones
+        /// work as well.
         public protocol Handler: RPCService {
             /// Creates a unit under a parent of a kind that may hold it (see `UnitKind`).
-            func createUnit(
+            nonisolated(nonsending) func createUnit(
                 _ request: RegistryV1.CreateUnitRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Unit
 
             /// Returns one unit.
-            func getUnit(
+            nonisolated(nonsending) func getUnit(
                 _ request: RegistryV1.GetUnitRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Unit
 
             /// Renames a unit, moves it under another parent, or sets its coordinates. A move keeps the
             /// old parent in the unit's history and refuses cycles.
-            func updateUnit(
+            nonisolated(nonsending) func updateUnit(
                 _ request: RegistryV1.UpdateUnitRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Unit
 
             /// Lists a unit's direct children, or the whole subtree below it, ordered by id.
-            func listUnits(
+            nonisolated(nonsending) func listUnits(
                 _ request: RegistryV1.ListUnitsRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListUnitsResponse
 
             /// The changes made to a unit, oldest first.
-            func getUnitHistory(
+            nonisolated(nonsending) func getUnitHistory(
                 _ request: RegistryV1.GetUnitHistoryRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.GetUnitHistoryResponse
 
             /// Counts per unit subtree: residents, addresses, plates, actual units, team members.
-            func getUnitStats(
+            nonisolated(nonsending) func getUnitStats(
                 _ request: RegistryV1.GetUnitStatsRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.UnitStats
 
             /// Registers a person: an officer, auxiliary police, grid worker, volunteer, mediator, ….
-            func registerPerson(
+            nonisolated(nonsending) func registerPerson(
                 _ request: RegistryV1.RegisterPersonRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Person
 
             /// Returns one person.
-            func getPerson(
+            nonisolated(nonsending) func getPerson(
                 _ request: RegistryV1.GetPersonRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Person
 
             /// Changes a person's name, kinds, home unit or phone; the previous values are kept in history.
-            func updatePerson(
+            nonisolated(nonsending) func updatePerson(
                 _ request: RegistryV1.UpdatePersonRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Person
 
             /// Marks a person inactive; people are never deleted.
-            func deactivatePerson(
+            nonisolated(nonsending) func deactivatePerson(
                 _ request: RegistryV1.DeactivatePersonRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Person
 
             /// Lists people with filters, ordered by id.
-            func listPeople(
+            nonisolated(nonsending) func listPeople(
                 _ request: RegistryV1.ListPeopleRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListPeopleResponse
 
             /// Creates a team at a station or below.
-            func createTeam(
+            nonisolated(nonsending) func createTeam(
                 _ request: RegistryV1.CreateTeamRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Team
 
             /// Lists teams by unit subtree and kind.
-            func listTeams(
+            nonisolated(nonsending) func listTeams(
                 _ request: RegistryV1.ListTeamsRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListTeamsResponse
 
             /// Adds a person to a team from a date.
-            func addTeamMember(
+            nonisolated(nonsending) func addTeamMember(
                 _ request: RegistryV1.AddTeamMemberRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.TeamMembership
 
             /// Ends a membership on a date; the membership stays in history.
-            func removeTeamMember(
+            nonisolated(nonsending) func removeTeamMember(
                 _ request: RegistryV1.RemoveTeamMemberRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.TeamMembership
 
             /// The members of a team on a date.
-            func listTeamMembers(
+            nonisolated(nonsending) func listTeamMembers(
                 _ request: RegistryV1.ListTeamMembersRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListTeamMembersResponse
 
             /// Creates or replaces the mediator profile of a person.
-            func setMediatorProfile(
+            nonisolated(nonsending) func setMediatorProfile(
                 _ request: RegistryV1.SetMediatorProfileRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.MediatorProfile
 
             /// Mediators ranked for a dispute, each with the reasons for its rank.
-            func getMediatorCandidates(
+            nonisolated(nonsending) func getMediatorCandidates(
                 _ request: RegistryV1.GetMediatorCandidatesRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.GetMediatorCandidatesResponse
 
             /// Mediation reports how many open cases a mediator has; ranking uses it.
-            func reportMediatorLoad(
+            nonisolated(nonsending) func reportMediatorLoad(
                 _ request: RegistryV1.ReportMediatorLoadRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.MediatorProfile
 
             /// Creates a standard address, optionally with its QR door plate.
-            func createAddress(
+            nonisolated(nonsending) func createAddress(
                 _ request: RegistryV1.CreateAddressRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Address
 
             /// Finds the address, unit and grid of a QR door-plate code.
-            func resolveQRPlate(
+            nonisolated(nonsending) func resolveQRPlate(
                 _ request: RegistryV1.ResolveQrPlateRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ResolveQrPlateResponse
 
             /// Lists the addresses of a unit's subtree, by id, with paging.
-            func listAddresses(
+            nonisolated(nonsending) func listAddresses(
                 _ request: RegistryV1.ListAddressesRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListAddressesResponse
 
             /// Creates a building at an address.
-            func createBuilding(
+            nonisolated(nonsending) func createBuilding(
                 _ request: RegistryV1.CreateBuildingRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Building
 
             /// Lists the buildings of a unit's subtree or of one address, by id, with paging.
-            func listBuildings(
+            nonisolated(nonsending) func listBuildings(
                 _ request: RegistryV1.ListBuildingsRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListBuildingsResponse
 
             /// Creates a household in a building.
-            func createHousehold(
+            nonisolated(nonsending) func createHousehold(
                 _ request: RegistryV1.CreateHouseholdRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Household
 
             /// A building's resident floor plan: its households by floor, with their current residents.
-            func getFloorPlan(
+            nonisolated(nonsending) func getFloorPlan(
                 _ request: RegistryV1.GetFloorPlanRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.FloorPlan
 
             /// Registers a resident (registered or floating).
-            func registerResident(
+            nonisolated(nonsending) func registerResident(
                 _ request: RegistryV1.RegisterResidentRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Resident
 
             /// Records that a resident moved out on a date.
-            func moveOutResident(
+            nonisolated(nonsending) func moveOutResident(
                 _ request: RegistryV1.MoveOutResidentRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Resident
 
             /// Lists residents of a unit subtree.
-            func listResidents(
+            nonisolated(nonsending) func listResidents(
                 _ request: RegistryV1.ListResidentsRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListResidentsResponse
 
             /// Creates an actual unit (实有单位): a shop, enterprise, school, or one of the nine small venues.
-            func createActualUnit(
+            nonisolated(nonsending) func createActualUnit(
                 _ request: RegistryV1.CreateActualUnitRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ActualUnit
 
             /// Lists actual units of a unit subtree.
-            func listActualUnits(
+            nonisolated(nonsending) func listActualUnits(
                 _ request: RegistryV1.ListActualUnitsRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListActualUnitsResponse
 
             /// Creates a chat group (指尖警务室).
-            func createChatGroup(
+            nonisolated(nonsending) func createChatGroup(
                 _ request: RegistryV1.CreateChatGroupRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ChatGroup
 
             /// Sets a chat group's member count and adds to its count of services delivered.
-            func recordChatGroupActivity(
+            nonisolated(nonsending) func recordChatGroupActivity(
                 _ request: RegistryV1.RecordChatGroupActivityRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ChatGroup
 
             /// Lists chat groups of a unit subtree.
-            func listChatGroups(
+            nonisolated(nonsending) func listChatGroups(
                 _ request: RegistryV1.ListChatGroupsRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListChatGroupsResponse
@@ -4419,38 +4422,38 @@ extension RegistryV1 {
             /// Imports one chunk of resident rows. Valid rows are stored, rows already present (same
             /// national ID number, or same name and household) are counted as duplicates and left alone,
             /// and each invalid row comes back with its row number and reason. Each chunk is one transaction.
-            func importResidents(
+            nonisolated(nonsending) func importResidents(
                 _ request: RegistryV1.ImportResidentsRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ImportResponse
 
             /// Imports one chunk of address rows; duplicates are rows whose QR code, or text and unit, exist.
-            func importAddresses(
+            nonisolated(nonsending) func importAddresses(
                 _ request: RegistryV1.ImportAddressesRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ImportResponse
 
             /// Issues a credential to a person (with a role and, for station roles, a station) or to a
             /// service. The answer holds the token, shown this once; the registry keeps only its hash.
-            func issueCredential(
+            nonisolated(nonsending) func issueCredential(
                 _ request: RegistryV1.IssueCredentialRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.IssuedCredential
 
             /// Revokes a credential; every service refuses it within 30 seconds.
-            func revokeCredential(
+            nonisolated(nonsending) func revokeCredential(
                 _ request: RegistryV1.RevokeCredentialRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Credential
 
             /// Lists credentials (never their tokens), by station, with paging.
-            func listCredentials(
+            nonisolated(nonsending) func listCredentials(
                 _ request: RegistryV1.ListCredentialsRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListCredentialsResponse
 
             /// Who the credential presented with this call is.
-            func whoAmI(
+            nonisolated(nonsending) func whoAmI(
                 _ request: RegistryV1.WhoAmIRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.Credential
@@ -4458,20 +4461,20 @@ extension RegistryV1 {
             /// Shows one national ID number or phone number in full, for a stated reason. Every answer
             /// elsewhere masks them; this call is open to county_admin and to officers of the record's
             /// station, and every use of it is in the audit trail with its reason.
-            func revealPersonalData(
+            nonisolated(nonsending) func revealPersonalData(
                 _ request: RegistryV1.RevealPersonalDataRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.RevealPersonalDataResponse
 
             /// The audit trail, newest first, with filters and paging; county_admin only.
-            func listAuditEvents(
+            nonisolated(nonsending) func listAuditEvents(
                 _ request: RegistryV1.ListAuditEventsRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.ListAuditEventsResponse
 
             /// For other services: a credential as stored (its secret's hash, never the secret), so that a
             /// service can check the tokens its callers present. Open to the `service` role only.
-            func lookUpCredential(
+            nonisolated(nonsending) func lookUpCredential(
                 _ request: RegistryV1.LookUpCredentialRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.LookUpCredentialResponse
@@ -4479,7 +4482,7 @@ extension RegistryV1 {
             /// For other services: the households people and residents belong to, for conflict-of-interest
             /// checks. A person is tied to the current residents with the same national ID number (matched by
             /// keyed hash, never shown). Open to `service` and `county_admin`.
-            func getHouseholdTies(
+            nonisolated(nonsending) func getHouseholdTies(
                 _ request: RegistryV1.GetHouseholdTiesRequest,
                 context: ServerContext
             ) async throws -> RegistryV1.GetHouseholdTiesResponse
@@ -4498,7 +4501,7 @@ extension RegistryV1 {
             /// Creates a unit under a parent of a kind that may hold it (see `UnitKind`).
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func createUnit(
+            public nonisolated(nonsending) func createUnit(
                 _ request: RegistryV1.CreateUnitRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Unit {
@@ -4508,7 +4511,7 @@ extension RegistryV1 {
             /// Returns one unit.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func getUnit(
+            public nonisolated(nonsending) func getUnit(
                 _ request: RegistryV1.GetUnitRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Unit {
@@ -4519,7 +4522,7 @@ extension RegistryV1 {
             /// old parent in the unit's history and refuses cycles.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func updateUnit(
+            public nonisolated(nonsending) func updateUnit(
                 _ request: RegistryV1.UpdateUnitRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Unit {
@@ -4529,7 +4532,7 @@ extension RegistryV1 {
             /// Lists a unit's direct children, or the whole subtree below it, ordered by id.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listUnits(
+            public nonisolated(nonsending) func listUnits(
                 _ request: RegistryV1.ListUnitsRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ListUnitsResponse {
@@ -4539,7 +4542,7 @@ extension RegistryV1 {
             /// The changes made to a unit, oldest first.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func getUnitHistory(
+            public nonisolated(nonsending) func getUnitHistory(
                 _ request: RegistryV1.GetUnitHistoryRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.GetUnitHistoryResponse {
@@ -4549,7 +4552,7 @@ extension RegistryV1 {
             /// Counts per unit subtree: residents, addresses, plates, actual units, team members.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func getUnitStats(
+            public nonisolated(nonsending) func getUnitStats(
                 _ request: RegistryV1.GetUnitStatsRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.UnitStats {
@@ -4559,7 +4562,7 @@ extension RegistryV1 {
             /// Registers a person: an officer, auxiliary police, grid worker, volunteer, mediator, ….
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func registerPerson(
+            public nonisolated(nonsending) func registerPerson(
                 _ request: RegistryV1.RegisterPersonRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Person {
@@ -4569,7 +4572,7 @@ extension RegistryV1 {
             /// Returns one person.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func getPerson(
+            public nonisolated(nonsending) func getPerson(
                 _ request: RegistryV1.GetPersonRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Person {
@@ -4579,7 +4582,7 @@ extension RegistryV1 {
             /// Changes a person's name, kinds, home unit or phone; the previous values are kept in history.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func updatePerson(
+            public nonisolated(nonsending) func updatePerson(
                 _ request: RegistryV1.UpdatePersonRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Person {
@@ -4589,7 +4592,7 @@ extension RegistryV1 {
             /// Marks a person inactive; people are never deleted.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func deactivatePerson(
+            public nonisolated(nonsending) func deactivatePerson(
                 _ request: RegistryV1.DeactivatePersonRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Person {
@@ -4599,7 +4602,7 @@ extension RegistryV1 {
             /// Lists people with filters, ordered by id.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listPeople(
+            public nonisolated(nonsending) func listPeople(
                 _ request: RegistryV1.ListPeopleRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ListPeopleResponse {
@@ -4609,7 +4612,7 @@ extension RegistryV1 {
             /// Creates a team at a station or below.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func createTeam(
+            public nonisolated(nonsending) func createTeam(
                 _ request: RegistryV1.CreateTeamRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Team {
@@ -4619,7 +4622,7 @@ extension RegistryV1 {
             /// Lists teams by unit subtree and kind.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listTeams(
+            public nonisolated(nonsending) func listTeams(
                 _ request: RegistryV1.ListTeamsRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ListTeamsResponse {
@@ -4629,7 +4632,7 @@ extension RegistryV1 {
             /// Adds a person to a team from a date.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func addTeamMember(
+            public nonisolated(nonsending) func addTeamMember(
                 _ request: RegistryV1.AddTeamMemberRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.TeamMembership {
@@ -4639,7 +4642,7 @@ extension RegistryV1 {
             /// Ends a membership on a date; the membership stays in history.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func removeTeamMember(
+            public nonisolated(nonsending) func removeTeamMember(
                 _ request: RegistryV1.RemoveTeamMemberRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.TeamMembership {
@@ -4649,7 +4652,7 @@ extension RegistryV1 {
             /// The members of a team on a date.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listTeamMembers(
+            public nonisolated(nonsending) func listTeamMembers(
                 _ request: RegistryV1.ListTeamMembersRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ListTeamMembersResponse {
@@ -4659,7 +4662,7 @@ extension RegistryV1 {
             /// Creates or replaces the mediator profile of a person.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func setMediatorProfile(
+            public nonisolated(nonsending) func setMediatorProfile(
                 _ request: RegistryV1.SetMediatorProfileRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.MediatorProfile {
@@ -4669,7 +4672,7 @@ extension RegistryV1 {
             /// Mediators ranked for a dispute, each with the reasons for its rank.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func getMediatorCandidates(
+            public nonisolated(nonsending) func getMediatorCandidates(
                 _ request: RegistryV1.GetMediatorCandidatesRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.GetMediatorCandidatesResponse {
@@ -4679,7 +4682,7 @@ extension RegistryV1 {
             /// Mediation reports how many open cases a mediator has; ranking uses it.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func reportMediatorLoad(
+            public nonisolated(nonsending) func reportMediatorLoad(
                 _ request: RegistryV1.ReportMediatorLoadRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.MediatorProfile {
@@ -4689,7 +4692,7 @@ extension RegistryV1 {
             /// Creates a standard address, optionally with its QR door plate.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func createAddress(
+            public nonisolated(nonsending) func createAddress(
                 _ request: RegistryV1.CreateAddressRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Address {
@@ -4699,7 +4702,7 @@ extension RegistryV1 {
             /// Finds the address, unit and grid of a QR door-plate code.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func resolveQRPlate(
+            public nonisolated(nonsending) func resolveQRPlate(
                 _ request: RegistryV1.ResolveQrPlateRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ResolveQrPlateResponse {
@@ -4709,7 +4712,7 @@ extension RegistryV1 {
             /// Lists the addresses of a unit's subtree, by id, with paging.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listAddresses(
+            public nonisolated(nonsending) func listAddresses(
                 _ request: RegistryV1.ListAddressesRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ListAddressesResponse {
@@ -4719,7 +4722,7 @@ extension RegistryV1 {
             /// Creates a building at an address.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func createBuilding(
+            public nonisolated(nonsending) func createBuilding(
                 _ request: RegistryV1.CreateBuildingRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Building {
@@ -4729,7 +4732,7 @@ extension RegistryV1 {
             /// Lists the buildings of a unit's subtree or of one address, by id, with paging.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listBuildings(
+            public nonisolated(nonsending) func listBuildings(
                 _ request: RegistryV1.ListBuildingsRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ListBuildingsResponse {
@@ -4739,7 +4742,7 @@ extension RegistryV1 {
             /// Creates a household in a building.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func createHousehold(
+            public nonisolated(nonsending) func createHousehold(
                 _ request: RegistryV1.CreateHouseholdRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Household {
@@ -4749,7 +4752,7 @@ extension RegistryV1 {
             /// A building's resident floor plan: its households by floor, with their current residents.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func getFloorPlan(
+            public nonisolated(nonsending) func getFloorPlan(
                 _ request: RegistryV1.GetFloorPlanRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.FloorPlan {
@@ -4759,7 +4762,7 @@ extension RegistryV1 {
             /// Registers a resident (registered or floating).
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func registerResident(
+            public nonisolated(nonsending) func registerResident(
                 _ request: RegistryV1.RegisterResidentRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Resident {
@@ -4769,7 +4772,7 @@ extension RegistryV1 {
             /// Records that a resident moved out on a date.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func moveOutResident(
+            public nonisolated(nonsending) func moveOutResident(
                 _ request: RegistryV1.MoveOutResidentRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Resident {
@@ -4779,7 +4782,7 @@ extension RegistryV1 {
             /// Lists residents of a unit subtree.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listResidents(
+            public nonisolated(nonsending) func listResidents(
                 _ request: RegistryV1.ListResidentsRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ListResidentsResponse {
@@ -4789,7 +4792,7 @@ extension RegistryV1 {
             /// Creates an actual unit (实有单位): a shop, enterprise, school, or one of the nine small venues.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func createActualUnit(
+            public nonisolated(nonsending) func createActualUnit(
                 _ request: RegistryV1.CreateActualUnitRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ActualUnit {
@@ -4799,7 +4802,7 @@ extension RegistryV1 {
             /// Lists actual units of a unit subtree.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listActualUnits(
+            public nonisolated(nonsending) func listActualUnits(
                 _ request: RegistryV1.ListActualUnitsRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ListActualUnitsResponse {
@@ -4809,7 +4812,7 @@ extension RegistryV1 {
             /// Creates a chat group (指尖警务室).
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func createChatGroup(
+            public nonisolated(nonsending) func createChatGroup(
                 _ request: RegistryV1.CreateChatGroupRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ChatGroup {
@@ -4819,7 +4822,7 @@ extension RegistryV1 {
             /// Sets a chat group's member count and adds to its count of services delivered.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func recordChatGroupActivity(
+            public nonisolated(nonsending) func recordChatGroupActivity(
                 _ request: RegistryV1.RecordChatGroupActivityRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ChatGroup {
@@ -4829,7 +4832,7 @@ extension RegistryV1 {
             /// Lists chat groups of a unit subtree.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listChatGroups(
+            public nonisolated(nonsending) func listChatGroups(
                 _ request: RegistryV1.ListChatGroupsRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ListChatGroupsResponse {
@@ -4841,7 +4844,7 @@ extension RegistryV1 {
             /// and each invalid row comes back with its row number and reason. Each chunk is one transaction.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func importResidents(
+            public nonisolated(nonsending) func importResidents(
                 _ request: RegistryV1.ImportResidentsRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ImportResponse {
@@ -4851,7 +4854,7 @@ extension RegistryV1 {
             /// Imports one chunk of address rows; duplicates are rows whose QR code, or text and unit, exist.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func importAddresses(
+            public nonisolated(nonsending) func importAddresses(
                 _ request: RegistryV1.ImportAddressesRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ImportResponse {
@@ -4862,7 +4865,7 @@ extension RegistryV1 {
             /// service. The answer holds the token, shown this once; the registry keeps only its hash.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func issueCredential(
+            public nonisolated(nonsending) func issueCredential(
                 _ request: RegistryV1.IssueCredentialRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.IssuedCredential {
@@ -4872,7 +4875,7 @@ extension RegistryV1 {
             /// Revokes a credential; every service refuses it within 30 seconds.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func revokeCredential(
+            public nonisolated(nonsending) func revokeCredential(
                 _ request: RegistryV1.RevokeCredentialRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Credential {
@@ -4882,7 +4885,7 @@ extension RegistryV1 {
             /// Lists credentials (never their tokens), by station, with paging.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listCredentials(
+            public nonisolated(nonsending) func listCredentials(
                 _ request: RegistryV1.ListCredentialsRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ListCredentialsResponse {
@@ -4892,7 +4895,7 @@ extension RegistryV1 {
             /// Who the credential presented with this call is.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func whoAmI(
+            public nonisolated(nonsending) func whoAmI(
                 _ request: RegistryV1.WhoAmIRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.Credential {
@@ -4904,7 +4907,7 @@ extension RegistryV1 {
             /// station, and every use of it is in the audit trail with its reason.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func revealPersonalData(
+            public nonisolated(nonsending) func revealPersonalData(
                 _ request: RegistryV1.RevealPersonalDataRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.RevealPersonalDataResponse {
@@ -4914,7 +4917,7 @@ extension RegistryV1 {
             /// The audit trail, newest first, with filters and paging; county_admin only.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listAuditEvents(
+            public nonisolated(nonsending) func listAuditEvents(
                 _ request: RegistryV1.ListAuditEventsRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.ListAuditEventsResponse {
@@ -4925,7 +4928,7 @@ extension RegistryV1 {
             /// service can check the tokens its callers present. Open to the `service` role only.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func lookUpCredential(
+            public nonisolated(nonsending) func lookUpCredential(
                 _ request: RegistryV1.LookUpCredentialRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.LookUpCredentialResponse {
@@ -4937,7 +4940,7 @@ extension RegistryV1 {
             /// keyed hash, never shown). Open to `service` and `county_admin`.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func getHouseholdTies(
+            public nonisolated(nonsending) func getHouseholdTies(
                 _ request: RegistryV1.GetHouseholdTiesRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RegistryV1.GetHouseholdTiesResponse {

@@ -593,15 +593,18 @@ extension TestingV1 {
         /// Implement to serve `fengqiao.testing.v1.Echo`; pass the value to `RPCServer(services:)`.
         ///
         /// Throw `RPCError` (or an `RPCStatusConvertible` error) to fail a call with a status.
+        /// The methods run on the call's own executor: implementations declared
+        /// `nonisolated(nonsending)` are entered without a switch of executor; plain `async` ones
+        /// work as well.
         public protocol Handler: RPCService {
             /// Answers with the request's content unchanged.
-            func echo(
+            nonisolated(nonsending) func echo(
                 _ request: TestingV1.EchoRequest,
                 context: ServerContext
             ) async throws -> TestingV1.EchoResponse
 
             /// Streams `count` messages numbered from 0, then ends the stream with `CODE_OK`.
-            func expand(
+            nonisolated(nonsending) func expand(
                 _ request: TestingV1.ExpandRequest,
                 writer: ServerStreamWriter<TestingV1.ExpandResponse>,
                 context: ServerContext
@@ -609,7 +612,7 @@ extension TestingV1 {
 
             /// Waits `duration_ms` before answering, for deadline and cancellation tests. A deadline or a
             /// CANCEL that comes first ends the call with `CODE_DEADLINE_EXCEEDED` or `CODE_CANCELLED`.
-            func sleep(
+            nonisolated(nonsending) func sleep(
                 _ request: TestingV1.SleepRequest,
                 context: ServerContext
             ) async throws -> TestingV1.SleepResponse
@@ -628,7 +631,7 @@ extension TestingV1 {
             /// Answers with the request's content unchanged.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func echo(
+            public nonisolated(nonsending) func echo(
                 _ request: TestingV1.EchoRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> TestingV1.EchoResponse {
@@ -638,7 +641,7 @@ extension TestingV1 {
             /// Streams `count` messages numbered from 0, then ends the stream with `CODE_OK`.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func expand(
+            public nonisolated(nonsending) func expand(
                 _ request: TestingV1.ExpandRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> RPCResponseStream<TestingV1.ExpandResponse> {
@@ -649,7 +652,7 @@ extension TestingV1 {
             /// CANCEL that comes first ends the call with `CODE_DEADLINE_EXCEEDED` or `CODE_CANCELLED`.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func sleep(
+            public nonisolated(nonsending) func sleep(
                 _ request: TestingV1.SleepRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> TestingV1.SleepResponse {

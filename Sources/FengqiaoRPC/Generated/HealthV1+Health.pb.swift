@@ -234,18 +234,21 @@ extension HealthV1 {
         /// Implement to serve `fengqiao.health.v1.Health`; pass the value to `RPCServer(services:)`.
         ///
         /// Throw `RPCError` (or an `RPCStatusConvertible` error) to fail a call with a status.
+        /// The methods run on the call's own executor: implementations declared
+        /// `nonisolated(nonsending)` are entered without a switch of executor; plain `async` ones
+        /// work as well.
         public protocol Handler: RPCService {
             /// Tells whether the server, or one of its services, is serving.
             ///
             /// Unlike gRPC, an unknown service is not an error: the answer is `SERVING_STATUS_SERVICE_UNKNOWN`
             /// with `CODE_OK`.
-            func check(
+            nonisolated(nonsending) func check(
                 _ request: HealthV1.CheckRequest,
                 context: ServerContext
             ) async throws -> HealthV1.CheckResponse
 
             /// Lists the services the server offers and their methods.
-            func listServices(
+            nonisolated(nonsending) func listServices(
                 _ request: HealthV1.ListServicesRequest,
                 context: ServerContext
             ) async throws -> HealthV1.ListServicesResponse
@@ -267,7 +270,7 @@ extension HealthV1 {
             /// with `CODE_OK`.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func check(
+            public nonisolated(nonsending) func check(
                 _ request: HealthV1.CheckRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> HealthV1.CheckResponse {
@@ -277,7 +280,7 @@ extension HealthV1 {
             /// Lists the services the server offers and their methods.
             ///
             /// - Throws: `RPCError` with the server's status, or `deadlineExceeded`/`unavailable`.
-            public func listServices(
+            public nonisolated(nonsending) func listServices(
                 _ request: HealthV1.ListServicesRequest,
                 _ options: CallOptions = CallOptions()
             ) async throws -> HealthV1.ListServicesResponse {

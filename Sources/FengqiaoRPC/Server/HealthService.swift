@@ -41,11 +41,11 @@ struct HealthService: HealthV1.Health.Handler {
     let status: HealthStatus
     let services: [ProtobufServiceDescriptor]
 
-    func check(_ request: HealthV1.CheckRequest, context: ServerContext) async throws -> HealthV1.CheckResponse {
+    nonisolated(nonsending) func check(_ request: HealthV1.CheckRequest, context: ServerContext) async throws -> HealthV1.CheckResponse {
         HealthV1.CheckResponse(status: status.status(of: request.service))
     }
 
-    func listServices(
+    nonisolated(nonsending) func listServices(
         _ request: HealthV1.ListServicesRequest,
         context: ServerContext
     ) async throws -> HealthV1.ListServicesResponse {

@@ -78,7 +78,7 @@ public struct RPCRouter: Sendable {
     /// Registers the handler of a unary method.
     public mutating func register<Request, Response>(
         _ method: ProtobufMethod<Request, Response>,
-        handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
+        handler: nonisolated(nonsending) @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
         routes[method.path] = { payload in
             let message = try Self.decode(Request.self, from: payload)
@@ -91,7 +91,7 @@ public struct RPCRouter: Sendable {
     /// Registers the handler of a server-streaming method.
     public mutating func register<Request, Response>(
         _ method: ProtobufMethod<Request, Response>,
-        handler: @escaping @Sendable (Request, ServerStreamWriter<Response>, ServerContext) async throws -> Void
+        handler: nonisolated(nonsending) @escaping @Sendable (Request, ServerStreamWriter<Response>, ServerContext) async throws -> Void
     ) {
         routes[method.path] = { payload in
             let message = try Self.decode(Request.self, from: payload)
