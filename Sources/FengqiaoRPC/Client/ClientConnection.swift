@@ -1,18 +1,18 @@
 import FengqiaoProtobuf
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// One TCP connection from a client to a server replica, shared by many calls.
 final class ClientConnection: Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<ClientChannelHandler>
-    private let nextCallID = NIOLockedValueBox<UInt64>(0)
+    private let nextCallID = Atomic<UInt64>(0)
     /// Whether the connection went away or closed; set by the handler on the event loop.
-    private let draining: NIOLockedValueBox<Bool>
+    private let draining: DrainingFlag
 
-    private init(channel: any Channel, handler: NIOLoopBound<ClientChannelHandler>, draining: NIOLockedValueBox<Bool>) {
+    private init(channel: any Channel, handler: NIOLoopBound<ClientChannelHandler>, draining: DrainingFlag) {
         self.channel = channel
         self.handler = handler
         self.draining = draining
@@ -28,7 +28,7 @@ final class ClientConnection: Sendable {
         tls: NIOSSLContext?,
         group: any EventLoopGroup
     ) async throws -> ClientConnection {
-        let draining = NIOLockedValueBox(false)
+        let draining = DrainingFlag()
         let hostname = configuration.tls?.hostname(for: address)
         if tls != nil, let hostname, (try? SocketAddress(ipAddress: hostname, port: 0)) != nil {
             throw TLSFailure(
@@ -51,8 +51,10 @@ final class ClientConnection: Sendable {
                         try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
                         try sync.addHandler(TLSHandshakeHandler(side: side))
                     }
-                    try sync.addRPCHandlers(maximumFrameLength: configuration.maximumFrameLength, idleTimeout: nil)
-                    try sync.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.keepaliveInterval)))
+                    try sync.addRPCHandlers(
+                        maximumFrameLength: configuration.maximumFrameLength,
+                        idleTimeout: configuration.keepaliveInterval
+                    )
                     try sync.addHandler(handler)
                 }
             }
@@ -84,7 +86,7 @@ final class ClientConnection: Sendable {
     /// Whether new calls may start here: open and not going away. Asked before every call, so it
     /// reads flags instead of visiting the event loop.
     var isUsable: Bool {
-        channel.isActive && !draining.withLockedValue { $0 }
+        channel.isActive && !draining.isSet
     }
 
     /// Starts a call; its answers (stream messages, then the final RESPONSE or END_OF_STREAM)
@@ -159,10 +161,7 @@ final class ClientConnection: Sendable {
 
     /// `request` with the connection's next call id and the time left before `deadline`.
     private func numbered(_ request: RPCV1.Envelope, deadline: ContinuousClock.Instant?) -> RPCV1.Envelope {
-        let callID = nextCallID.withLockedValue { id in
-            id += 1
-            return id
-        }
+        let callID = nextCallID.add(1, ordering: .relaxed).newValue
         var envelope = request
         envelope.callID = callID
         if let deadline {
@@ -186,6 +185,18 @@ final class ClientConnection: Sendable {
     func close() {
         channel.close(promise: nil)
     }
+}
+
+/// Set once a connection takes no new calls: by its handler, on the event loop; read by callers
+/// choosing a connection, on any thread.
+final class DrainingFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    func set() {
+        value.store(true, ordering: .releasing)
+    }
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }
 
 /// A call started on a connection: its id and the stream of its answers.

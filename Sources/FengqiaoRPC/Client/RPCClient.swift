@@ -1,9 +1,9 @@
 import FengqiaoProtobuf
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// A Fengqiao RPC client: calls methods on one or several replicas over shared TCP connections.
 ///
@@ -25,8 +25,8 @@ public final class RPCClient: Sendable {
     private let group: any EventLoopGroup
     private let permits: AsyncPermits
     private let interceptors: [any ClientInterceptor]
-    private let roundRobin = NIOLockedValueBox(0)
-    private let closed = NIOLockedValueBox(false)
+    private let roundRobin = Atomic<Int>(0)
+    private let closed = Atomic<Bool>(false)
     /// The TLS context every connection shares, or why the TLS files cannot be used.
     private let tls: Result<NIOSSLContext, TLSFileError>?
 
@@ -49,7 +49,7 @@ public final class RPCClient: Sendable {
 
     /// Closes every connection; calls in flight fail with `UNAVAILABLE`, and later calls too.
     public func close() {
-        closed.withLockedValue { $0 = true }
+        closed.store(true, ordering: .releasing)
         for slot in slots { slot.close() }
     }
 
@@ -59,7 +59,7 @@ public final class RPCClient: Sendable {
     ///   `cancelled` when the task is cancelled, `unavailable` when no replica answers, or
     ///   `invalidArgument`, without sending, when a string in the request or the metadata holds
     ///   U+0000 (the request's field violation names the field, as the server would).
-    public func unary<Request, Response>(
+    nonisolated(nonsending) public func unary<Request, Response>(
         _ method: ProtobufMethod<Request, Response>,
         _ request: Request,
         options: CallOptions = CallOptions()
@@ -99,7 +99,7 @@ public final class RPCClient: Sendable {
     /// Starts a server-streaming call; iterate the result for its messages.
     ///
     /// - Throws: ``RPCError`` as ``unary(_:_:options:)``; the stream throws the call's final error.
-    public func serverStreaming<Request, Response>(
+    nonisolated(nonsending) public func serverStreaming<Request, Response>(
         _ method: ProtobufMethod<Request, Response>,
         _ request: Request,
         options: CallOptions = CallOptions()
@@ -208,7 +208,7 @@ public final class RPCClient: Sendable {
     ///
     /// - Throws: `unavailable` naming the addresses, and saying why when TLS was the cause.
     nonisolated(nonsending) private func pickConnection() async throws -> ClientConnection {
-        guard !closed.withLockedValue({ $0 }), !slots.isEmpty else {
+        guard !closed.load(ordering: .acquiring), !slots.isEmpty else {
             throw RPCError(.unavailable, "client is closed or has no address")
         }
         var context: NIOSSLContext?
@@ -217,10 +217,8 @@ public final class RPCClient: Sendable {
         case .success(let tls): context = tls
         case nil: context = nil
         }
-        let start = roundRobin.withLockedValue { index in
-            defer { index = (index + 1) % slots.count }
-            return index
-        }
+        // Wraps around after Int.max calls, harmlessly: the remainder stays a valid index.
+        let start = Int(UInt(bitPattern: roundRobin.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(slots.count))
         var failures: [(address: RPCAddress, failure: TLSFailure)] = []
         for offset in 0..<slots.count {
             let slot = slots[(start + offset) % slots.count]

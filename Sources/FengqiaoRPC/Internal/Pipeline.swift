@@ -1,15 +1,20 @@
-import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 
 extension ChannelPipeline.SynchronousOperations {
-    /// Adds framing, envelope decoding (senders write frames they encoded themselves) and, when
-    /// `idleTimeout` is set, the idle-connection closer, which spares connections with calls in
-    /// `activity`.
+    /// Adds framing and envelope decoding (senders write frames they encoded themselves) and,
+    /// when `idleTimeout` is set, the watch for reads: an `IdleStateEvent` after that long without
+    /// one, which the idle-connection closer acts on when `activity` is given (the server; it
+    /// spares connections with calls in `activity`) and the next handler otherwise (the client's
+    /// keepalive PING).
     func addRPCHandlers(maximumFrameLength: Int, idleTimeout: Duration?, activity: CallActivity? = nil) throws {
+        if let idleTimeout {
+            // Ahead of the frame decoder: it notes each read from the socket, not each frame.
+            try addHandler(IdleStateHandler(readTimeout: TimeAmount(idleTimeout)))
+        }
         try addHandler(FlushCoalescer())
         try addHandler(ByteToMessageHandler(EnvelopeFrameDecoder(maximumFrameLength: maximumFrameLength)))
-        if let idleTimeout, let activity {
-            try addHandler(IdleStateHandler(readTimeout: TimeAmount(idleTimeout)))
+        if idleTimeout != nil, let activity {
             try addHandler(IdleConnectionCloser(activity: activity))
         }
     }
@@ -66,13 +71,13 @@ final class FlushCoalescer: ChannelOutboundHandler {
 
 /// How many calls a server connection is running, shared with its idle-connection closer.
 final class CallActivity: Sendable {
-    private let count = NIOLockedValueBox(0)
+    private let count = Atomic<Int>(0)
 
     func add(_ delta: Int) {
-        count.withLockedValue { $0 += delta }
+        count.add(delta, ordering: .relaxed)
     }
 
-    var isBusy: Bool { count.withLockedValue { $0 > 0 } }
+    var isBusy: Bool { count.load(ordering: .relaxed) > 0 }
 }
 
 /// Closes a connection with GO_AWAY (`REASON_IDLE_TIMEOUT`) when nothing was read for the idle

@@ -18,7 +18,16 @@ struct ServerCall {
         let responder = CallResponder(callID: end.callID, channel: connection.channel)
         let result: Result<ServerResponse, any Error>
         do {
-            result = .success(try await connection.shared.respond(to: call, context: context, responder: responder))
+            // The handler is awaited right here: each async layer between the call's task and
+            // the handler costs a check of the task's executor on the way in and out.
+            switch call {
+            case .direct(let handling):
+                result = .success(try await handling(context, responder))
+            case .failed(let error):
+                result = .failure(error)
+            case .intercepted(let request):
+                result = .success(try await connection.shared.intercept(request, context: context, responder: responder))
+            }
         } catch {
             result = .failure(error)
         }

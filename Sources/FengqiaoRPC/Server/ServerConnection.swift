@@ -58,7 +58,9 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
             activity.add(1)
             let call = shared.prepare(received)
             let operation: @Sendable () async -> Void = {
-                await self.run(call, end: end)
+                // The answer is written before the close, and a close flushes (see FlushCoalescer).
+                await ServerCall(call: call, connection: self, end: end).run()
+                self.ended(end)
                 self.activity.add(-1)
             }
             if let executor {
@@ -186,12 +188,6 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
             protocolError("call id \(callID) is zero or already in flight")
             return nil
         }
-    }
-
-    nonisolated(nonsending) private func run(_ call: PreparedCall, end: CallEnd) async {
-        // The answer is written before the close, and a close flushes (see FlushCoalescer).
-        await ServerCall(call: call, connection: self, end: end).run()
-        ended(end)
     }
 
     /// The call's bookkeeping once it has answered; closes a draining connection after its last call.

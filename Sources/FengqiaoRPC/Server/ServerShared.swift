@@ -1,6 +1,6 @@
 import FengqiaoProtobuf
 import Logging
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// What every connection of a server shares: configuration, routes, interceptors, logger.
 final class ServerShared: Sendable {
@@ -9,7 +9,7 @@ final class ServerShared: Sendable {
     let interceptors: [any ServerInterceptor]
     let logger: Logger
     private let streamingPaths: Set<String>
-    private let requestCounter = NIOLockedValueBox<UInt64>(0)
+    private let requestCounter = Atomic<UInt64>(0)
     private let prefix: String
 
     init(configuration: RPCServerConfiguration, router: RPCRouter, interceptors: [any ServerInterceptor], logger: Logger) {
@@ -28,10 +28,7 @@ final class ServerShared: Sendable {
     }
 
     func makeRequestID() -> String {
-        let n = requestCounter.withLockedValue { value in
-            value += 1
-            return value
-        }
+        let n = requestCounter.add(1, ordering: .relaxed).newValue
         return "\(prefix)-\(n)"
     }
 
@@ -55,20 +52,13 @@ final class ServerShared: Sendable {
         }
     }
 
-    /// Runs the call: its handler, or the interceptors and then the method's route (or UNIMPLEMENTED).
-    nonisolated(nonsending) func respond(
-        to call: PreparedCall,
+    /// Runs an intercepted call: the interceptors, then the method's route (or UNIMPLEMENTED).
+    nonisolated(nonsending) func intercept(
+        _ request: ServerRequest,
         context: ServerContext,
         responder: CallResponder
     ) async throws -> ServerResponse {
-        switch call {
-        case .direct(let handling):
-            return try await handling(context, responder)
-        case .failed(let error):
-            throw error
-        case .intercepted(let request):
-            return try await chain(route: router.routes[request.method], responder: responder)(request, context)
-        }
+        try await chain(route: router.routes[request.method], responder: responder)(request, context)
     }
 
     private static let unknownMethod = RPCError(.unimplemented, "unknown method")
