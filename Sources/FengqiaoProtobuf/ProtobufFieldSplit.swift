@@ -17,20 +17,64 @@ public struct ProtobufFieldSplit: Sendable, Equatable {
     public let value: Range<Int>?
     /// The rest of the encoding, in order: the stretches outside every occurrence of the field.
     /// Empty stretches are left out.
-    public let rest: [Range<Int>]
+    public let rest: Stretches
 
     /// Splits `bytes`, an encoding of a message, around field `number`; `nil` when `bytes` cannot
     /// be read as an encoding.
     public init?(field number: UInt32, in bytes: UnsafeRawBufferPointer) {
-        guard let occurrences = try? ProtobufWireScan.occurrences(ofField: number, in: bytes) else { return nil }
-        var rest: [Range<Int>] = []
+        var rest = Stretches()
+        var value: Range<Int>?
         var position = 0
-        for occurrence in occurrences {
-            if occurrence.whole.lowerBound > position { rest.append(position..<occurrence.whole.lowerBound) }
-            position = occurrence.whole.upperBound
+        do {
+            try ProtobufWireScan.forEachOccurrence(ofField: number, in: bytes) { whole, occurrence in
+                if whole.lowerBound > position { rest.append(position..<whole.lowerBound) }
+                position = whole.upperBound
+                value = occurrence
+            }
+        } catch {
+            return nil
         }
         if bytes.count > position { rest.append(position..<bytes.count) }
-        self.value = occurrences.last?.value
+        self.value = value
         self.rest = rest
+    }
+}
+
+extension ProtobufFieldSplit {
+    /// Stretches of an encoding, in order: the first two kept in place, so that the usual split
+    /// (one or two stretches around a field that occurs once) allocates nothing.
+    public struct Stretches: RandomAccessCollection, Equatable, Sendable, ExpressibleByArrayLiteral {
+        private var first: Range<Int> = 0..<0
+        private var second: Range<Int> = 0..<0
+        private var more: [Range<Int>] = []
+        /// The number of stretches.
+        public private(set) var endIndex = 0
+
+        /// Always 0.
+        public var startIndex: Int { 0 }
+
+        /// The stretch at `position`.
+        public subscript(position: Int) -> Range<Int> {
+            precondition(position >= 0 && position < endIndex, "stretch index out of range")
+            switch position {
+            case 0: return first
+            case 1: return second
+            default: return more[position - 2]
+            }
+        }
+
+        /// The stretches given, in order.
+        public init(arrayLiteral stretches: Range<Int>...) {
+            for stretch in stretches { append(stretch) }
+        }
+
+        mutating func append(_ stretch: Range<Int>) {
+            switch endIndex {
+            case 0: first = stretch
+            case 1: second = stretch
+            default: more.append(stretch)
+            }
+            endIndex += 1
+        }
     }
 }

@@ -124,11 +124,26 @@ extension ProtobufMessage {
         guard let descriptor = Self._protobufDescriptor?.assumingMemoryBound(to: ProtobufCMessageDescriptor.self) else {
             throw ProtobufDecodingError(code: .malformed, messageName: Self.protoMessageName)
         }
+        let scratchSize = ProtobufUnpackScratch.byteCount(forEncodingOf: bytes.count)
+        self = try withUnsafeTemporaryAllocation(byteCount: scratchSize, alignment: 16) { scratch in
+            try ProtobufUnpackScratch.withAllocator(in: scratch) { allocator in
+                try Self.unpack(bytes, descriptor: descriptor, allocator: allocator)
+            }
+        }
+    }
+
+    /// Unpacks `bytes` with libprotobuf-c, taking memory from `allocator`, and copies the result
+    /// into a message.
+    private static func unpack(
+        _ bytes: UnsafeRawBufferPointer,
+        descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
+        allocator: UnsafeMutablePointer<ProtobufCAllocator>
+    ) throws -> Self {
         var empty: UInt8 = 0
         let unpacked = withUnsafePointer(to: &empty) { emptyPointer in
             protobuf_c_message_unpack(
                 descriptor,
-                nil,
+                allocator,
                 bytes.count,
                 bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? emptyPointer
             )
@@ -136,13 +151,13 @@ extension ProtobufMessage {
         guard let unpacked else {
             throw ProtobufDecodingError(code: .malformed, messageName: Self.protoMessageName)
         }
-        defer { protobuf_c_message_free_unpacked(unpacked, nil) }
+        defer { protobuf_c_message_free_unpacked(unpacked, allocator) }
         // Unpack cut every string at its first NUL; refuse rather than read the shortened text.
         if let path = try Self.firstString(with: .nul, in: bytes, of: descriptor) {
             throw ProtobufDecodingError(code: .nulInString, messageName: Self.protoMessageName, field: path.description)
         }
         do {
-            try self.init(_protobufUnpacked: UnsafeRawPointer(unpacked))
+            return try Self(_protobufUnpacked: UnsafeRawPointer(unpacked))
         } catch let error as ProtobufDecodingError where error.code == .invalidUTF8 {
             // The generated code knows only the innermost field; name the whole path.
             guard let path = try Self.firstString(with: .invalidUTF8, in: bytes, of: descriptor) else { throw error }

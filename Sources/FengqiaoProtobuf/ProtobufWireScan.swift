@@ -54,17 +54,19 @@ enum ProtobufWireScan {
 }
 
 extension ProtobufWireScan {
-    /// The length-delimited occurrences of field `number` at the top level of `bytes`: each whole
-    /// (tag, length, value) and its value alone.
+    /// Hands `body` the length-delimited occurrences of field `number` at the top level of
+    /// `bytes`, in order: each whole (tag, length, value) and its value alone.
     ///
-    /// - Throws: ``Unreadable`` when the bytes cannot be read as an encoding.
-    static func occurrences(
+    /// - Throws: ``Unreadable`` when the bytes cannot be read as an encoding; `body` may have seen
+    ///   some occurrences by then.
+    static func forEachOccurrence(
         ofField number: UInt32,
-        in bytes: UnsafeRawBufferPointer
-    ) throws(Unreadable) -> [(whole: Range<Int>, value: Range<Int>)] {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return [] }
-        return try Message(base: base.assumingMemoryBound(to: UInt8.self), start: 0, end: bytes.count)
-            .occurrences(ofField: number)
+        in bytes: UnsafeRawBufferPointer,
+        _ body: (_ whole: Range<Int>, _ value: Range<Int>) -> Void
+    ) throws(Unreadable) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        try Message(base: base.assumingMemoryBound(to: UInt8.self), start: 0, end: bytes.count)
+            .forEachOccurrence(ofField: number, body)
     }
 }
 
@@ -98,19 +100,20 @@ extension ProtobufWireScan {
             return nil
         }
 
-        /// The ranges, relative to `start`, of the length-delimited occurrences of field `number`:
-        /// each whole (tag, length, value) and its value alone.
-        func occurrences(ofField number: UInt32) throws(Unreadable) -> [(whole: Range<Int>, value: Range<Int>)] {
-            var found: [(whole: Range<Int>, value: Range<Int>)] = []
+        /// Hands `body` the ranges, relative to `start`, of the length-delimited occurrences of
+        /// field `number`: each whole (tag, length, value) and its value alone.
+        func forEachOccurrence(
+            ofField number: UInt32,
+            _ body: (_ whole: Range<Int>, _ value: Range<Int>) -> Void
+        ) throws(Unreadable) {
             var position = start
             while position < end {
                 let tagStart = position
                 let (fieldNumber, value) = try readField(at: &position)
                 if fieldNumber == number, let value {
-                    found.append((tagStart..<value.upperBound, value))
+                    body(tagStart..<value.upperBound, value)
                 }
             }
-            return found
         }
 
         /// Reads the field at `position` and moves past it: its number, and for a length-delimited

@@ -50,6 +50,10 @@ func expectEncodingFailure<Message: ProtobufMessage>(_ message: Message) {
 let nulInRepeated: [UInt8] = [0xEA, 0x01, 0x03, 0x0A, 0x01, 0x61, 0xEA, 0x01, 0x09, 0x0A, 0x07, 0xE7, 0xA9, 0xBA, 0x00, 0xE5, 0xAD, 0x97]
 let withNUL = TestingV1.AllFields(nestedValues: [nested, .init(name: "空\u{0}字", leaf: leaf)], labels: ["k": "v\u{0}"])
 
+// Larger than the memory unpack takes from the stack (16 KiB): the rest comes from malloc.
+let large = TestingV1.EchoRequest(text: String(repeating: "调解", count: 8_000), fields: allFields)
+let truncatedLarge = Array(try large.serializedBytes().dropLast(3))
+
 var generator = SystemRandomNumberGenerator()
 for _ in 0..<iterations {
     roundTrip(allFields)
@@ -78,6 +82,8 @@ for _ in 0..<iterations {
     // the arena on encoding.
     expectFailure(TestingV1.AllFields.self, nulInRepeated)
     expectEncodingFailure(withNUL)
+    roundTrip(large)
+    expectFailure(TestingV1.EchoRequest.self, truncatedLarge)
     let garbage = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
     _ = try? RPCV1.Envelope(serializedBytes: garbage)
     _ = try? TestingV1.AllFields(serializedBytes: garbage)

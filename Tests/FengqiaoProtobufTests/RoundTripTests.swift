@@ -58,6 +58,25 @@ import Testing
         #expect(decoded.stringValues == strings)
     }
 
+    /// Unpacking takes its memory from the stack first (up to 16 KiB, about twice the encoding
+    /// plus 1 KiB) and from malloc past that: messages on both sides of that line, and strings
+    /// that cross it part-way through a message, decode the same.
+    @Test(arguments: [0, 1, 7_000, 7_700, 16_000, 16_368, 16_383, 16_384, 16_400, 40_000])
+    func messagesAroundUnpacksStackMemory(textLength: Int) throws {
+        let text = String(repeating: "a", count: textLength)
+        let alone = TestingV1.EchoRequest(text: text)
+        #expect(try roundTrip(alone) == alone)
+        let labels = Dictionary(uniqueKeysWithValues: (0..<(textLength / 64)).map { ("标签\($0)", "值\($0)") })
+        let crowded = TestingV1.EchoRequest(
+            text: text,
+            fields: TestingV1.AllFields(stringValue: text, stringValues: [text, "尾"], labels: labels)
+        )
+        let decoded = try roundTrip(crowded)
+        #expect(decoded == crowded)
+        #expect(decoded.fields?.stringValues.last == "尾")
+        #expect(decoded.fields?.labels.count == textLength / 64)
+    }
+
     @Test func nestedMessages() throws {
         let deep = TestingV1.EchoRequest(
             text: "outer",

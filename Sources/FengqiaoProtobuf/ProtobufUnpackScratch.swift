@@ -1,0 +1,69 @@
+internal import CProtobufC
+
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
+/// Memory for libprotobuf-c while it unpacks one message: handed out one piece after another from
+/// a buffer the caller provides (on its stack), and given back all at once when the buffer goes.
+///
+/// Unpacking asks for a block per struct, string and repeated field, and a decoded message is
+/// copied into Swift values at once and its unpacked form dropped; so this spares a `malloc` and
+/// a `free` for each piece. A piece that does not fit comes from `malloc` and goes back with
+/// `free` when protobuf-c frees the message, which it does with the same allocator.
+struct ProtobufUnpackScratch {
+    /// The buffer's size for an encoding of `count` bytes: its strings and bytes fit, with room for
+    /// the structs; at most 16 KiB, which larger messages mostly overflow into `malloc`.
+    static func byteCount(forEncodingOf count: Int) -> Int {
+        min(1024 + 2 * count, 16 * 1024)
+    }
+
+    /// Hands `body` an allocator that takes its memory from `buffer` first.
+    static func withAllocator<Result>(
+        in buffer: UnsafeMutableRawBufferPointer,
+        _ body: (UnsafeMutablePointer<ProtobufCAllocator>) throws -> Result
+    ) rethrows -> Result {
+        var region = Region(buffer)
+        return try withUnsafeMutablePointer(to: &region) { region in
+            var allocator = ProtobufCAllocator(alloc: allocate, free: release, allocator_data: UnsafeMutableRawPointer(region))
+            return try body(&allocator)
+        }
+    }
+
+    /// The buffer and its first free byte.
+    private struct Region {
+        let start: UnsafeMutableRawPointer?
+        let end: UnsafeMutableRawPointer?
+        var next: UnsafeMutableRawPointer?
+
+        init(_ buffer: UnsafeMutableRawBufferPointer) {
+            start = buffer.baseAddress
+            end = buffer.baseAddress.map { $0 + buffer.count }
+            next = start
+        }
+    }
+
+    /// Every piece is aligned as `malloc` aligns: to 16 bytes.
+    private static let alignment = 16
+
+    private static let allocate: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = { data, size in
+        let region = data!.assumingMemoryBound(to: Region.self)
+        let rounded = (max(size, 1) + 15) & ~15
+        if let next = region.pointee.next, let end = region.pointee.end, end - next >= rounded {
+            region.pointee.next = next + rounded
+            return next
+        }
+        return malloc(size)
+    }
+
+    private static let release: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void = { data, pointer in
+        guard let pointer else { return }
+        let region = data!.assumingMemoryBound(to: Region.self)
+        if let start = region.pointee.start, let end = region.pointee.end, pointer >= start, pointer < end {
+            return
+        }
+        free(pointer)
+    }
+}
