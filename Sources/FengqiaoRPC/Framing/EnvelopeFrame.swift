@@ -148,16 +148,19 @@ private struct EnvelopeFrameParts {
 
     /// - Throws: ``ProtobufEncodingError`` when a string of the envelope holds U+0000.
     init(_ envelope: RPCV1.Envelope, in arena: ProtobufArena, payloadSize: Int) throws {
-        var before = envelope
-        before.payload = []
-        before.status = nil
-        before.goAway = nil
-        first = try arena.prepare(before)
+        // Made field by field rather than copied and cleared: a copy takes and drops a reference
+        // to every field.
+        first = try arena.prepare(
+            RPCV1.Envelope(
+                kind: envelope.kind,
+                callID: envelope.callID,
+                method: envelope.method,
+                metadata: envelope.metadata,
+                timeoutMs: envelope.timeoutMs
+            )
+        )
         if envelope.status != nil || envelope.goAway != nil {
-            var after = RPCV1.Envelope()
-            after.status = envelope.status
-            after.goAway = envelope.goAway
-            last = try arena.prepare(after)
+            last = try arena.prepare(RPCV1.Envelope(status: envelope.status, goAway: envelope.goAway))
         } else {
             last = nil
         }

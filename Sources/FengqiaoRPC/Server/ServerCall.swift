@@ -1,6 +1,6 @@
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 
 /// One call on the server: finds the route, runs interceptors and handler, and answers once,
 /// whichever comes first of the handler's end, the deadline, and a CANCEL.
@@ -14,24 +14,22 @@ struct ServerCall {
     let end: CallEnd
 
     nonisolated(nonsending) func run() async {
-        let context = end.context
+        // The context is read where it is used, from the call's end, not copied out of it.
         let responder = CallResponder(callID: end.callID, channel: connection.channel)
         let result: Result<ServerResponse, any Error>
         do {
-            // The handler is awaited right here: each async layer between the call's task and
-            // the handler costs a check of the task's executor on the way in and out.
             switch call {
             case .direct(let handling):
-                result = .success(try await handling(context, responder))
+                result = .success(try await handling(end.context, responder))
             case .failed(let error):
                 result = .failure(error)
             case .intercepted(let request):
-                result = .success(try await connection.shared.intercept(request, context: context, responder: responder))
+                result = .success(try await connection.shared.intercept(request, context: end.context, responder: responder))
             }
         } catch {
             result = .failure(error)
         }
-        answer(with: result, context: context, responder: responder)
+        answer(with: result, context: end.context, responder: responder)
     }
 
     /// Answers with the handler's result, unless an interruption has answered already.
@@ -110,23 +108,23 @@ final class CallEnd: Sendable {
     /// When the call runs out of time, on the event loop's clock.
     let deadline: NIODeadline?
     private let channel: any Channel
-    private let state = NIOLockedValueBox(State())
+    private let state = Mutex(State())
 
     /// The call's context, with its request id and deadline counted from now.
-    init(envelope: RPCV1.Envelope, shared: ServerShared, channel: any Channel, peer: SocketAddress?) {
-        let requestID = envelope.metadata[RPCMetadataKey.requestID].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
+    init(_ received: InboundEnvelope, shared: ServerShared, channel: any Channel, peer: SocketAddress?) {
+        let requestID = received.envelope.metadata[RPCMetadataKey.requestID].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
             ?? shared.makeRequestID()
         let timeout: Duration? =
-            envelope.timeoutMs > 0
-            ? .milliseconds(Int64(envelope.timeoutMs)) : shared.configuration.defaultTimeout
-        self.callID = envelope.callID
-        self.isServerStreaming = shared.isServerStreaming(envelope.method)
+            received.envelope.timeoutMs > 0
+            ? .milliseconds(Int64(received.envelope.timeoutMs)) : shared.configuration.defaultTimeout
+        self.callID = received.envelope.callID
+        self.isServerStreaming = shared.isServerStreaming(received.envelope.method)
         self.deadline = timeout.map { NIODeadline.now() + TimeAmount($0) }
         self.channel = channel
         self.context = ServerContext(
-            method: envelope.method,
+            method: received.envelope.method,
             requestID: requestID,
-            metadata: envelope.metadata,
+            metadata: received.envelope.metadata,
             deadline: timeout.map { ContinuousClock.now + $0 },
             logger: shared.logger,
             peer: peer
@@ -135,7 +133,7 @@ final class CallEnd: Sendable {
 
     /// Hands over the call's task, cancelled at once if the call was interrupted meanwhile.
     func start(_ task: Task<Void, Never>) {
-        let cancelTask = state.withLockedValue { state in
+        let cancelTask = state.withLock { state in
             state.task = task
             return state.interrupted
         }
@@ -145,7 +143,7 @@ final class CallEnd: Sendable {
     /// Ends the call now, unless it has ended: answers with CANCELLED or DEADLINE_EXCEEDED and
     /// cancels the task.
     func interrupt(_ reason: Interruption) {
-        let task: Task<Void, Never>?? = state.withLockedValue { state in
+        let task: Task<Void, Never>?? = state.withLock { state in
             guard !state.ended else { return .none }
             state.ended = true
             state.interrupted = true
@@ -165,7 +163,7 @@ final class CallEnd: Sendable {
 
     /// Ends the call as the handler finished; `false` when an interruption has answered already.
     func complete() -> Bool {
-        state.withLockedValue { state in
+        state.withLock { state in
             guard !state.ended else { return false }
             state.ended = true
             return true

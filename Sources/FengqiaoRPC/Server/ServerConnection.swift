@@ -1,6 +1,6 @@
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 
 /// One client connection on the server: takes envelopes from its channel handler, runs calls
 /// concurrently, answers them.
@@ -23,7 +23,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     private let activity: CallActivity
     /// Where calls' tasks run: the connection's event loop, or `nil` for the global executor.
     private let executor: EventLoopTaskExecutor?
-    private let state = NIOLockedValueBox(State())
+    private let state = Mutex(State())
 
     init(channel: any Channel, shared: ServerShared, activity: CallActivity) {
         self.channel = channel
@@ -37,7 +37,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     /// ended) and every call on it has finished.
     func serve() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = state.withLockedValue { state in
+            let done = state.withLock { state in
                 if state.closed && state.calls.isEmpty { return true }
                 state.finished = continuation
                 return false
@@ -53,7 +53,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     func received(_ received: InboundEnvelope) {
         switch received.envelope.kind {
         case .request:
-            guard let end = accept(received.envelope) else { return }
+            guard let end = accept(received) else { return }
             if let deadline = end.deadline { watchDeadline(deadline) }
             activity.add(1)
             let call = shared.prepare(received)
@@ -71,7 +71,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
                 end.start(Task(operation: operation))
             }
         case .cancel:
-            let end = state.withLockedValue { $0.calls[received.envelope.callID] }
+            let end = state.withLock { $0.calls[received.envelope.callID] }
             end?.interrupt(.cancelled)
         case .ping:
             var pong = RPCV1.Envelope()
@@ -103,7 +103,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     /// Calls mostly share one timeout, so a new call's deadline is rarely the earliest and the
     /// timer stays as it is: no timer per call to set and cancel.
     private func watchDeadline(_ deadline: NIODeadline) {
-        let replaced: NIOScheduledCallback?? = state.withLockedValue { state in
+        let replaced: NIOScheduledCallback?? = state.withLock { state in
             guard !state.closed else { return .none }
             if let timer = state.deadlineTimer, timer.at <= deadline { return .none }
             defer { state.deadlineTimer = nil }
@@ -112,14 +112,14 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
         guard let replaced else { return }
         replaced?.cancel()
         guard let callback = try? channel.eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: self) else { return }
-        state.withLockedValue { $0.deadlineTimer = (deadline, callback) }
+        state.withLock { $0.deadlineTimer = (deadline, callback) }
     }
 
     /// The timer went off: interrupts the calls whose deadline has passed with DEADLINE_EXCEEDED,
     /// and sets the timer for the earliest deadline left.
     func handleScheduledCallback(eventLoop: some EventLoop) {
         let now = NIODeadline.now()
-        let (expired, next) = state.withLockedValue { state in
+        let (expired, next) = state.withLock { state in
             state.deadlineTimer = nil
             var expired: [CallEnd] = []
             var next: NIODeadline?
@@ -139,12 +139,12 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
 
     /// The connection closed: interrupts the calls still running.
     func closed() {
-        let timer = state.withLockedValue { state in
+        let timer = state.withLock { state in
             defer { state.deadlineTimer = nil }
             return state.deadlineTimer?.callback
         }
         timer?.cancel()
-        let (running, finished) = state.withLockedValue { state in
+        let (running, finished) = state.withLock { state in
             state.closed = true
             guard state.calls.isEmpty else { return (Array(state.calls.values), nil as CheckedContinuation<Void, Never>?) }
             defer { state.finished = nil }
@@ -155,12 +155,12 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     }
 
     /// Registers a new call, or answers it at once when the connection cannot take it.
-    private func accept(_ envelope: RPCV1.Envelope) -> CallEnd? {
+    private func accept(_ received: InboundEnvelope) -> CallEnd? {
         enum Verdict { case accept(CallEnd), reject(RPCError), ignore }
         let limit = shared.configuration.maximumConcurrentCallsPerConnection
-        let end = CallEnd(envelope: envelope, shared: shared, channel: channel, peer: peer)
+        let end = CallEnd(received, shared: shared, channel: channel, peer: peer)
         let callID = end.callID
-        let verdict: Verdict = state.withLockedValue { state in
+        let verdict: Verdict = state.withLock { state in
             if callID == 0 || state.calls[callID] != nil {
                 return .ignore
             }
@@ -192,7 +192,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
 
     /// The call's bookkeeping once it has answered; closes a draining connection after its last call.
     private func ended(_ end: CallEnd) {
-        let (closeNow, finished) = state.withLockedValue { state in
+        let (closeNow, finished) = state.withLock { state in
             state.calls[end.callID] = nil
             guard state.calls.isEmpty else { return (false, nil as CheckedContinuation<Void, Never>?) }
             guard state.closed else { return (state.draining, nil) }
@@ -205,7 +205,7 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
 
     /// Sends GO_AWAY, refuses new calls, and closes once the calls in flight have finished.
     func drain(reason: RPCV1.GoAway.Reason, message: String) {
-        let (first, idle, lastCallID) = state.withLockedValue { state in
+        let (first, idle, lastCallID) = state.withLock { state in
             let first = !state.draining
             state.draining = true
             return (first, state.calls.isEmpty, state.lastCallID)
@@ -217,14 +217,14 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
 
     /// Cancels every call still running, for the end of the grace period.
     func cancelAll() {
-        let ends = state.withLockedValue { Array($0.calls.values) }
+        let ends = state.withLock { Array($0.calls.values) }
         for end in ends { end.interrupt(.cancelled) }
         channel.close(promise: nil)
     }
 
     private func protocolError(_ message: String) {
         shared.logger.info("protocol error; closing connection", metadata: ["rpc.error": "\(message)"])
-        let lastCallID = state.withLockedValue { state in
+        let lastCallID = state.withLock { state in
             state.draining = true
             return state.lastCallID
         }
