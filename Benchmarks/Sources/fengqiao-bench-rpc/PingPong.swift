@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -20,16 +21,51 @@ struct LengthPrefixedFrameDecoder: ByteToMessageDecoder {
 }
 
 /// The server end: echoes every frame, one flush per read from the socket.
+///
+/// With `FENGQIAO_BENCH_PING_PONG_TASKS=1` in its environment, each frame is echoed from a task of
+/// its own, started at once on the connection's event loop as the suite's server starts a call's
+/// task: a diagnostic that prices the task per call alone (`scripts/bench-rpc-cost --system
+/// ping-pong`), not one of the compared systems.
 final class PingPongServerHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    static let echoesFromTasks = ProcessInfo.processInfo.environment["FENGQIAO_BENCH_PING_PONG_TASKS"] == "1"
+
+    private var executor: PingPongTaskExecutor?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if Self.echoesFromTasks { executor = PingPongTaskExecutor(context.eventLoop) }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        context.write(data, promise: nil)
+        guard let executor else {
+            context.write(data, promise: nil)
+            return
+        }
+        let frame = unwrapInboundIn(data)
+        let channel = context.channel
+        Task.immediate(executorPreference: executor) {
+            channel.write(frame, promise: nil)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         context.flush()
+    }
+}
+
+/// Runs tasks on one event loop's thread (for ``PingPongServerHandler``'s diagnostic mode).
+final class PingPongTaskExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
