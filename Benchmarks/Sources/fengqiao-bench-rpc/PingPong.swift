@@ -1,3 +1,4 @@
+import FengqiaoRPC
 import Foundation
 import NIOCore
 import NIOPosix
@@ -32,10 +33,10 @@ final class PingPongServerHandler: ChannelInboundHandler {
 
     static let echoesFromTasks = ProcessInfo.processInfo.environment["FENGQIAO_BENCH_PING_PONG_TASKS"] == "1"
 
-    private var executor: PingPongTaskExecutor?
+    private var executor: EventLoopTaskExecutor?
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if Self.echoesFromTasks { executor = PingPongTaskExecutor(context.eventLoop) }
+        if Self.echoesFromTasks { executor = EventLoopTaskExecutor(context.eventLoop) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -52,20 +53,6 @@ final class PingPongServerHandler: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         context.flush()
-    }
-}
-
-/// Runs tasks on one event loop's thread (for ``PingPongServerHandler``'s diagnostic mode).
-final class PingPongTaskExecutor: TaskExecutor {
-    let eventLoop: any EventLoop
-
-    init(_ eventLoop: any EventLoop) {
-        self.eventLoop = eventLoop
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
