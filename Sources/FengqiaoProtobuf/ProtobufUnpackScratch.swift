@@ -1,21 +1,15 @@
 internal import CProtobufC
 
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
-
 /// Memory for libprotobuf-c while it unpacks one message: handed out one piece after another from
 /// a buffer the caller provides (on its stack), and given back all at once when the buffer goes.
 ///
 /// Unpacking asks for a block per struct, string and repeated field, and a decoded message is
 /// copied into Swift values at once and its unpacked form dropped; so this spares a `malloc` and
-/// a `free` for each piece. A piece that does not fit comes from `malloc` and goes back with
-/// `free` when protobuf-c frees the message, which it does with the same allocator.
+/// a `free` for each piece. A piece that does not fit is allocated on the heap and freed when
+/// protobuf-c frees the message, which it does with the same allocator.
 struct ProtobufUnpackScratch {
     /// The buffer's size for an encoding of `count` bytes: its strings and bytes fit, with room for
-    /// the structs; at most 16 KiB, which larger messages mostly overflow into `malloc`.
+    /// the structs; at most 16 KiB, past which larger messages take the rest from the heap.
     static func byteCount(forEncodingOf count: Int) -> Int {
         min(1024 + 2 * count, 16 * 1024)
     }
@@ -45,17 +39,17 @@ struct ProtobufUnpackScratch {
         }
     }
 
-    /// Every piece is aligned as `malloc` aligns: to 16 bytes.
+    /// Every piece is aligned as `malloc` aligns, to 16 bytes, in the buffer and off it.
     private static let alignment = 16
 
     private static let allocate: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = { data, size in
         let region = data!.assumingMemoryBound(to: Region.self)
-        let rounded = (max(size, 1) + 15) & ~15
+        let rounded = (max(size, 1) + alignment - 1) & ~(alignment - 1)
         if let next = region.pointee.next, let end = region.pointee.end, end - next >= rounded {
             region.pointee.next = next + rounded
             return next
         }
-        return malloc(size)
+        return UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: alignment)
     }
 
     private static let release: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void = { data, pointer in
@@ -64,6 +58,6 @@ struct ProtobufUnpackScratch {
         if let start = region.pointee.start, let end = region.pointee.end, pointer >= start, pointer < end {
             return
         }
-        free(pointer)
+        pointer.deallocate()
     }
 }
