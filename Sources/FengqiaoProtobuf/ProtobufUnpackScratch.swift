@@ -14,11 +14,12 @@ struct ProtobufUnpackScratch {
         min(1024 + 2 * count, 16 * 1024)
     }
 
-    /// Hands `body` an allocator that takes its memory from `buffer` first.
+    /// Hands `body` an allocator that takes its memory from `buffer` (not empty) first.
     static func withAllocator<Result>(
         in buffer: UnsafeMutableRawBufferPointer,
         _ body: (UnsafeMutablePointer<ProtobufCAllocator>) throws -> Result
     ) rethrows -> Result {
+        precondition(!buffer.isEmpty, "the unpack scratch needs a buffer")
         var region = Region(buffer)
         return try withUnsafeMutablePointer(to: &region) { region in
             var allocator = ProtobufCAllocator(alloc: allocate, free: release, allocator_data: UnsafeMutableRawPointer(region))
@@ -28,13 +29,13 @@ struct ProtobufUnpackScratch {
 
     /// The buffer and its first free byte.
     private struct Region {
-        let start: UnsafeMutableRawPointer?
-        let end: UnsafeMutableRawPointer?
-        var next: UnsafeMutableRawPointer?
+        let start: UnsafeMutableRawPointer
+        let end: UnsafeMutableRawPointer
+        var next: UnsafeMutableRawPointer
 
         init(_ buffer: UnsafeMutableRawBufferPointer) {
-            start = buffer.baseAddress
-            end = buffer.baseAddress.map { $0 + buffer.count }
+            start = buffer.baseAddress!
+            end = start + buffer.count
             next = start
         }
     }
@@ -45,7 +46,8 @@ struct ProtobufUnpackScratch {
     private static let allocate: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = { data, size in
         let region = data!.assumingMemoryBound(to: Region.self)
         let rounded = (max(size, 1) + alignment - 1) & ~(alignment - 1)
-        if let next = region.pointee.next, let end = region.pointee.end, end - next >= rounded {
+        let next = region.pointee.next
+        if region.pointee.end - next >= rounded {
             region.pointee.next = next + rounded
             return next
         }
@@ -55,9 +57,7 @@ struct ProtobufUnpackScratch {
     private static let release: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void = { data, pointer in
         guard let pointer else { return }
         let region = data!.assumingMemoryBound(to: Region.self)
-        if let start = region.pointee.start, let end = region.pointee.end, pointer >= start, pointer < end {
-            return
-        }
+        if pointer >= region.pointee.start && pointer < region.pointee.end { return }
         pointer.deallocate()
     }
 }

@@ -50,7 +50,7 @@ func expectEncodingFailure<Message: ProtobufMessage>(_ message: Message) {
 let nulInRepeated: [UInt8] = [0xEA, 0x01, 0x03, 0x0A, 0x01, 0x61, 0xEA, 0x01, 0x09, 0x0A, 0x07, 0xE7, 0xA9, 0xBA, 0x00, 0xE5, 0xAD, 0x97]
 let withNUL = TestingV1.AllFields(nestedValues: [nested, .init(name: "空\u{0}字", leaf: leaf)], labels: ["k": "v\u{0}"])
 
-// Larger than the memory unpack takes from the stack (16 KiB): the rest comes from malloc.
+// Larger than the memory unpack takes from the stack (16 KiB): the rest comes from the heap.
 let large = TestingV1.EchoRequest(text: String(repeating: "调解", count: 8_000), fields: allFields)
 let truncatedLarge = Array(try large.serializedBytes().dropLast(3))
 

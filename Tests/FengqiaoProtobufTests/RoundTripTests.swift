@@ -59,7 +59,7 @@ import Testing
     }
 
     /// Unpacking takes its memory from the stack first (up to 16 KiB, about twice the encoding
-    /// plus 1 KiB) and from malloc past that: messages on both sides of that line, and strings
+    /// plus 1 KiB) and from the heap past that: messages on both sides of that line, and strings
     /// that cross it part-way through a message, decode the same.
     @Test(arguments: [0, 1, 7_000, 7_700, 16_000, 16_368, 16_383, 16_384, 16_400, 40_000])
     func messagesAroundUnpacksStackMemory(textLength: Int) throws {
