@@ -23,7 +23,7 @@ struct BenchRPC: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fengqiao-bench-rpc",
         abstract: "Measures unary echo over loopback: fengqiao RPC, grpc-swift-2 (HTTP/2) and a bare TCP ping-pong.",
-        subcommands: [Run.self, Serve.self],
+        subcommands: [Run.self, Serve.self, CodecSteps.self],
         defaultSubcommand: Run.self
     )
 }
@@ -133,6 +133,8 @@ struct Run: AsyncParsableCommand {
                                 measurement = try await FengqiaoEcho.load(port: server.port, request: request, shape: shape, timing: timing)
                             case .grpc:
                                 measurement = try await GRPCEcho.load(port: server.port, request: request, shape: shape, timing: timing)
+                            case .pingPong where CodecPingPong.isOn:
+                                measurement = try await CodecPingPongConnection.load(port: server.port, request: request, shape: shape, timing: timing)
                             case .pingPong:
                                 measurement = try await PingPongConnection.load(port: server.port, payloadSize: size, shape: shape, timing: timing)
                             }

@@ -65,8 +65,13 @@ enum PingPongServer {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LengthPrefixedFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(PingPongServerHandler())
+                    if CodecPingPong.isOn {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(EnvelopeFrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(CodecPingPongServerHandler())
+                    } else {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LengthPrefixedFrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(PingPongServerHandler())
+                    }
                 }
             }
             .bind(host: "127.0.0.1", port: port)
