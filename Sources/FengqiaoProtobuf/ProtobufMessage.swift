@@ -120,25 +120,51 @@ extension ProtobufMessage {
     /// Decodes a message from its protobuf encoding in memory the caller owns.
     ///
     /// - Throws: ``ProtobufDecodingError``, as ``init(serializedBytes:)-(some Collection<UInt8>)``.
+    @inlinable
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
-        guard let descriptor = Self._protobufDescriptor?.assumingMemoryBound(to: ProtobufCMessageDescriptor.self) else {
-            throw ProtobufDecodingError(code: .malformed, messageName: Self.protoMessageName)
-        }
-        let scratchSize = ProtobufUnpackScratch.byteCount(forEncodingOf: bytes.count)
-        self = try withUnsafeTemporaryAllocation(byteCount: scratchSize, alignment: 16) { scratch in
-            try ProtobufUnpackScratch.withAllocator(in: scratch) { allocator in
-                try Self.unpack(bytes, descriptor: descriptor, allocator: allocator)
+        // Inlinable, so that each caller gets it made for its message type: the steps that do not
+        // depend on the type are the non-generic `_ProtobufDecoding` functions.
+        let descriptor = Self._protobufDescriptor
+        self = try withUnsafeTemporaryAllocation(
+            byteCount: _ProtobufDecoding.scratchByteCount(forEncodingOf: bytes.count),
+            alignment: 16
+        ) { scratch in
+            let unpacked = try _ProtobufDecoding.unpack(bytes, descriptor: descriptor, scratch: scratch, as: Self.self)
+            defer { _ProtobufDecoding.free(unpacked, scratch: scratch) }
+            do {
+                return try Self(_protobufUnpacked: unpacked)
+            } catch {
+                throw _ProtobufDecoding.conversionError(error, in: bytes, descriptor: descriptor, as: Self.self)
             }
         }
     }
+}
 
-    /// Unpacks `bytes` with libprotobuf-c, taking memory from `allocator`, and copies the result
-    /// into a message.
-    private static func unpack(
+/// The steps of decoding that do not depend on the message's type. Not API: decode with
+/// ``ProtobufMessage/init(serializedBytes:)-(UnsafeRawBufferPointer)``.
+public enum _ProtobufDecoding {
+    /// The size of the scratch buffer ``unpack(_:descriptor:scratch:as:)`` takes for an encoding
+    /// of `count` bytes (see ``ProtobufUnpackScratch``).
+    public static func scratchByteCount(forEncodingOf count: Int) -> Int {
+        ProtobufUnpackScratch.byteCount(forEncodingOf: count)
+    }
+
+    /// Unpacks `bytes` with libprotobuf-c, taking memory from `scratch` (16-byte aligned, of
+    /// ``scratchByteCount(forEncodingOf:)`` bytes) first, and refuses strings libprotobuf-c cut
+    /// at a NUL. The result lives in `scratch`: give it to ``free(_:scratch:)`` before the
+    /// scratch goes.
+    ///
+    /// - Throws: ``ProtobufDecodingError`` (`malformed`, or `nulInString` naming the field's path).
+    public static func unpack(
         _ bytes: UnsafeRawBufferPointer,
-        descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
-        allocator: UnsafeMutablePointer<ProtobufCAllocator>
-    ) throws -> Self {
+        descriptor: UnsafeRawPointer?,
+        scratch: UnsafeMutableRawBufferPointer,
+        as type: any ProtobufMessage.Type
+    ) throws(ProtobufDecodingError) -> UnsafeRawPointer {
+        guard let descriptor = descriptor?.assumingMemoryBound(to: ProtobufCMessageDescriptor.self) else {
+            throw ProtobufDecodingError(code: .malformed, messageName: type.protoMessageName)
+        }
+        let allocator = ProtobufUnpackScratch.allocator(in: scratch)
         var empty: UInt8 = 0
         let unpacked = withUnsafePointer(to: &empty) { emptyPointer in
             protobuf_c_message_unpack(
@@ -149,31 +175,61 @@ extension ProtobufMessage {
             )
         }
         guard let unpacked else {
-            throw ProtobufDecodingError(code: .malformed, messageName: Self.protoMessageName)
+            throw ProtobufDecodingError(code: .malformed, messageName: type.protoMessageName)
         }
-        defer { protobuf_c_message_free_unpacked(unpacked, allocator) }
         // Unpack cut every string at its first NUL; refuse rather than read the shortened text.
-        if let path = try Self.firstString(with: .nul, in: bytes, of: descriptor) {
-            throw ProtobufDecodingError(code: .nulInString, messageName: Self.protoMessageName, field: path.description)
-        }
+        let path: ProtobufFieldPath?
         do {
-            return try Self(_protobufUnpacked: UnsafeRawPointer(unpacked))
-        } catch let error as ProtobufDecodingError where error.code == .invalidUTF8 {
-            // The generated code knows only the innermost field; name the whole path.
-            guard let path = try Self.firstString(with: .invalidUTF8, in: bytes, of: descriptor) else { throw error }
-            throw ProtobufDecodingError(code: .invalidUTF8, messageName: Self.protoMessageName, field: path.description)
+            path = try firstString(with: .nul, in: bytes, of: descriptor, as: type)
+        } catch {
+            protobuf_c_message_free_unpacked(unpacked, allocator)
+            throw error
+        }
+        if let path {
+            protobuf_c_message_free_unpacked(unpacked, allocator)
+            throw ProtobufDecodingError(code: .nulInString, messageName: type.protoMessageName, field: path.description)
+        }
+        return UnsafeRawPointer(unpacked)
+    }
+
+    /// Gives back what ``unpack(_:descriptor:scratch:as:)`` took off the scratch.
+    public static func free(_ unpacked: UnsafeRawPointer, scratch: UnsafeMutableRawBufferPointer) {
+        let allocator = scratch.baseAddress!.assumingMemoryBound(to: ProtobufCAllocator.self)
+        protobuf_c_message_free_unpacked(
+            UnsafeMutableRawPointer(mutating: unpacked).assumingMemoryBound(to: ProtobufCMessage.self),
+            allocator
+        )
+    }
+
+    /// The error to throw for `error`, thrown while reading the unpacked message into Swift: an
+    /// invalid UTF-8 string is named by its whole path (the generated code knows only the field).
+    public static func conversionError(
+        _ error: any Error,
+        in bytes: UnsafeRawBufferPointer,
+        descriptor: UnsafeRawPointer?,
+        as type: any ProtobufMessage.Type
+    ) -> any Error {
+        guard let decodingError = error as? ProtobufDecodingError, decodingError.code == .invalidUTF8,
+            let descriptor = descriptor?.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
+        else { return error }
+        do {
+            guard let path = try firstString(with: .invalidUTF8, in: bytes, of: descriptor, as: type) else { return error }
+            return ProtobufDecodingError(code: .invalidUTF8, messageName: type.protoMessageName, field: path.description)
+        } catch {
+            return error
         }
     }
 
     private static func firstString(
         with fault: ProtobufWireScan.Fault,
         in bytes: UnsafeRawBufferPointer,
-        of descriptor: UnsafePointer<ProtobufCMessageDescriptor>
+        of descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
+        as type: any ProtobufMessage.Type
     ) throws(ProtobufDecodingError) -> ProtobufFieldPath? {
         do {
             return try ProtobufWireScan.firstString(with: fault, in: bytes, of: descriptor)
         } catch {
-            throw ProtobufDecodingError(code: .malformed, messageName: protoMessageName)
+            throw ProtobufDecodingError(code: .malformed, messageName: type.protoMessageName)
         }
     }
 }

@@ -9,16 +9,17 @@ public struct ProtobufMethod<Request: ProtobufMessage, Response: ProtobufMessage
     public let name: String
     /// Whether the server answers with a stream of messages rather than one.
     public let isServerStreaming: Bool
+    /// The path that goes in the envelope, in gRPC's form: `/fengqiao.health.v1.Health/Check`.
+    /// Made once: every call sends it.
+    public let path: String
 
     /// Creates a method descriptor; generated code does this.
     public init(serviceName: String, name: String, isServerStreaming: Bool) {
         self.serviceName = serviceName
         self.name = name
         self.isServerStreaming = isServerStreaming
+        self.path = "/\(serviceName)/\(name)"
     }
-
-    /// The path that goes in the envelope, in gRPC's form: `/fengqiao.health.v1.Health/Check`.
-    public var path: String { "/\(serviceName)/\(name)" }
 
     /// The method without its Swift types, for tables of methods.
     public var info: ProtobufMethodInfo {

@@ -8,36 +8,43 @@ internal import CProtobufC
 /// a `free` for each piece. A piece that does not fit is allocated on the heap and freed when
 /// protobuf-c frees the message, which it does with the same allocator.
 struct ProtobufUnpackScratch {
-    /// The buffer's size for an encoding of `count` bytes: its strings and bytes fit, with room for
-    /// the structs; at most 16 KiB, past which larger messages take the rest from the heap.
+    /// The buffer's size for an encoding of `count` bytes: the allocator itself, then room for the
+    /// encoding's strings and bytes and for the structs; at most 16 KiB of room, past which larger
+    /// messages take the rest from the heap.
     static func byteCount(forEncodingOf count: Int) -> Int {
-        min(1024 + 2 * count, 16 * 1024)
+        headerSize + min(1024 + 2 * count, 16 * 1024)
     }
 
-    /// Hands `body` an allocator that takes its memory from `buffer` (not empty) first.
-    static func withAllocator<Result>(
-        in buffer: UnsafeMutableRawBufferPointer,
-        _ body: (UnsafeMutablePointer<ProtobufCAllocator>) throws -> Result
-    ) rethrows -> Result {
-        precondition(!buffer.isEmpty, "the unpack scratch needs a buffer")
-        var region = Region(buffer)
-        return try withUnsafeMutablePointer(to: &region) { region in
-            var allocator = ProtobufCAllocator(alloc: allocate, free: release, allocator_data: UnsafeMutableRawPointer(region))
-            return try body(&allocator)
-        }
+    /// Sets up, at the head of `buffer`, an allocator that hands out the rest of `buffer` first,
+    /// and returns it. It lives as long as the buffer, which must be at least
+    /// ``byteCount(forEncodingOf:)`` bytes and 16-byte aligned.
+    static func allocator(in buffer: UnsafeMutableRawBufferPointer) -> UnsafeMutablePointer<ProtobufCAllocator> {
+        precondition(buffer.count > headerSize, "the unpack scratch is too small")
+        let header = buffer.baseAddress!.bindMemory(to: Header.self, capacity: 1)
+        let start = buffer.baseAddress! + headerSize
+        header.initialize(to: Header(
+            allocator: ProtobufCAllocator(alloc: allocate, free: release, allocator_data: nil),
+            region: Region(start: start, end: buffer.baseAddress! + buffer.count, next: start)
+        ))
+        let region = UnsafeMutableRawPointer(header) + MemoryLayout<Header>.offset(of: \Header.region)!
+        header.pointee.allocator.allocator_data = region
+        return UnsafeMutableRawPointer(header).assumingMemoryBound(to: ProtobufCAllocator.self)
     }
 
-    /// The buffer and its first free byte.
+    /// What the head of the buffer holds.
+    private struct Header {
+        var allocator: ProtobufCAllocator
+        var region: Region
+    }
+
+    /// The header's size, rounded up so that the pieces after it stay aligned.
+    private static let headerSize = (MemoryLayout<Header>.stride + alignment - 1) & ~(alignment - 1)
+
+    /// The buffer's free part and its first free byte.
     private struct Region {
         let start: UnsafeMutableRawPointer
         let end: UnsafeMutableRawPointer
         var next: UnsafeMutableRawPointer
-
-        init(_ buffer: UnsafeMutableRawBufferPointer) {
-            start = buffer.baseAddress!
-            end = start + buffer.count
-            next = start
-        }
     }
 
     /// Every piece is aligned as `malloc` aligns, to 16 bytes, in the buffer and off it.

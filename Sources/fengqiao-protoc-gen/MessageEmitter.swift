@@ -72,7 +72,9 @@ enum MessageEmitter {
             writer.line("/// The message's full proto name.")
             writer.line("public static let protoMessageName = \"\(message.fullName)\"")
             writer.line()
-            writer.block("public static var _protobufDescriptor: UnsafeRawPointer? {") { writer in
+            // Read once from an initialized struct: Swift cannot take the address of protoc-c's
+            // constant descriptor itself. The pointer is to constant data, hence unsafe yet safe.
+            writer.block("nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {", close: "}()") { writer in
                 writer.line("var message = \(cType)()")
                 writer.line("\(entry.cFunctionPrefix)__init(&message)")
                 writer.line("return UnsafeRawPointer(message.base.descriptor)")

@@ -228,11 +228,11 @@ extension CommonV1.PageRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.common.v1.PageRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Common__V1__PageRequest()
         fengqiao__common__v1__page_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Common__V1__PageRequest.self)
@@ -256,11 +256,11 @@ extension CommonV1.PageResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.common.v1.PageResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Common__V1__PageResponse()
         fengqiao__common__v1__page_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Common__V1__PageResponse.self)
@@ -282,11 +282,11 @@ extension CommonV1.Date: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.common.v1.Date"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Common__V1__Date()
         fengqiao__common__v1__date__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Common__V1__Date.self)
@@ -310,11 +310,11 @@ extension CommonV1.GeoPoint: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.common.v1.GeoPoint"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Common__V1__GeoPoint()
         fengqiao__common__v1__geo_point__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Common__V1__GeoPoint.self)

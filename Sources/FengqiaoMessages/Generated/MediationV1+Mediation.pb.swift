@@ -2729,11 +2729,11 @@ extension MediationV1.Party: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.Party"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__Party()
         fengqiao__mediation__v1__party__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__Party.self)
@@ -2773,11 +2773,11 @@ extension MediationV1.PartyInput: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.PartyInput"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__PartyInput()
         fengqiao__mediation__v1__party_input__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__PartyInput.self)
@@ -2813,11 +2813,11 @@ extension MediationV1.Grade: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.Grade"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__Grade()
         fengqiao__mediation__v1__grade__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__Grade.self)
@@ -2859,11 +2859,11 @@ extension MediationV1.GradeReason: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.GradeReason"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__GradeReason()
         fengqiao__mediation__v1__grade_reason__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__GradeReason.self)
@@ -2895,11 +2895,11 @@ extension MediationV1.CoMediator: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.CoMediator"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__CoMediator()
         fengqiao__mediation__v1__co_mediator__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__CoMediator.self)
@@ -2929,11 +2929,11 @@ extension MediationV1.CoMediatorInput: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.CoMediatorInput"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__CoMediatorInput()
         fengqiao__mediation__v1__co_mediator_input__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__CoMediatorInput.self)
@@ -2959,11 +2959,11 @@ extension MediationV1.Assignment: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.Assignment"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__Assignment()
         fengqiao__mediation__v1__assignment__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__Assignment.self)
@@ -3012,11 +3012,11 @@ extension MediationV1.StageMove: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.StageMove"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__StageMove()
         fengqiao__mediation__v1__stage_move__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__StageMove.self)
@@ -3048,11 +3048,11 @@ extension MediationV1.Escalation: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.Escalation"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__Escalation()
         fengqiao__mediation__v1__escalation__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__Escalation.self)
@@ -3091,11 +3091,11 @@ extension MediationV1.Agreement: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.Agreement"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__Agreement()
         fengqiao__mediation__v1__agreement__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__Agreement.self)
@@ -3130,11 +3130,11 @@ extension MediationV1.Failure: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.Failure"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__Failure()
         fengqiao__mediation__v1__failure__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__Failure.self)
@@ -3162,11 +3162,11 @@ extension MediationV1.FollowUp: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.FollowUp"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__FollowUp()
         fengqiao__mediation__v1__follow_up__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__FollowUp.self)
@@ -3212,11 +3212,11 @@ extension MediationV1.Dispute: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.Dispute"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__Dispute()
         fengqiao__mediation__v1__dispute__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__Dispute.self)
@@ -3307,11 +3307,11 @@ extension MediationV1.DisputeHistory: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.DisputeHistory"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__DisputeHistory()
         fengqiao__mediation__v1__dispute_history__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__DisputeHistory.self)
@@ -3347,11 +3347,11 @@ extension MediationV1.FileDisputeRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.FileDisputeRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__FileDisputeRequest()
         fengqiao__mediation__v1__file_dispute_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__FileDisputeRequest.self)
@@ -3405,11 +3405,11 @@ extension MediationV1.GetDisputeRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.GetDisputeRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__GetDisputeRequest()
         fengqiao__mediation__v1__get_dispute_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__GetDisputeRequest.self)
@@ -3429,11 +3429,11 @@ extension MediationV1.GetDisputeResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.GetDisputeResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__GetDisputeResponse()
         fengqiao__mediation__v1__get_dispute_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__GetDisputeResponse.self)
@@ -3459,11 +3459,11 @@ extension MediationV1.DisputeFilter: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.DisputeFilter"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__DisputeFilter()
         fengqiao__mediation__v1__dispute_filter__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__DisputeFilter.self)
@@ -3504,11 +3504,11 @@ extension MediationV1.ListDisputesRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.ListDisputesRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__ListDisputesRequest()
         fengqiao__mediation__v1__list_disputes_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__ListDisputesRequest.self)
@@ -3534,11 +3534,11 @@ extension MediationV1.ListDisputesResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.ListDisputesResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__ListDisputesResponse()
         fengqiao__mediation__v1__list_disputes_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__ListDisputesResponse.self)
@@ -3563,11 +3563,11 @@ extension MediationV1.ExportDisputesRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.ExportDisputesRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__ExportDisputesRequest()
         fengqiao__mediation__v1__export_disputes_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__ExportDisputesRequest.self)
@@ -3589,11 +3589,11 @@ extension MediationV1.GradeDisputeRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.GradeDisputeRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__GradeDisputeRequest()
         fengqiao__mediation__v1__grade_dispute_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__GradeDisputeRequest.self)
@@ -3639,11 +3639,11 @@ extension MediationV1.RiskFlagList: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.RiskFlagList"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__RiskFlagList()
         fengqiao__mediation__v1__risk_flag_list__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__RiskFlagList.self)
@@ -3664,11 +3664,11 @@ extension MediationV1.ListMediatorCandidatesRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.ListMediatorCandidatesRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__ListMediatorCandidatesRequest()
         fengqiao__mediation__v1__list_mediator_candidates_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__ListMediatorCandidatesRequest.self)
@@ -3690,11 +3690,11 @@ extension MediationV1.AssignMediatorRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.AssignMediatorRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__AssignMediatorRequest()
         fengqiao__mediation__v1__assign_mediator_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__AssignMediatorRequest.self)
@@ -3731,11 +3731,11 @@ extension MediationV1.AdvanceStageRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.AdvanceStageRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__AdvanceStageRequest()
         fengqiao__mediation__v1__advance_stage_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__AdvanceStageRequest.self)
@@ -3765,11 +3765,11 @@ extension MediationV1.EscalateDisputeRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.EscalateDisputeRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__EscalateDisputeRequest()
         fengqiao__mediation__v1__escalate_dispute_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__EscalateDisputeRequest.self)
@@ -3806,11 +3806,11 @@ extension MediationV1.RecordAgreementRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.RecordAgreementRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__RecordAgreementRequest()
         fengqiao__mediation__v1__record_agreement_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__RecordAgreementRequest.self)
@@ -3841,11 +3841,11 @@ extension MediationV1.RecordFailureRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.RecordFailureRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__RecordFailureRequest()
         fengqiao__mediation__v1__record_failure_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__RecordFailureRequest.self)
@@ -3875,11 +3875,11 @@ extension MediationV1.ScheduleFollowUpRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.ScheduleFollowUpRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__ScheduleFollowUpRequest()
         fengqiao__mediation__v1__schedule_follow_up_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__ScheduleFollowUpRequest.self)
@@ -3909,11 +3909,11 @@ extension MediationV1.RecordFollowUpRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.RecordFollowUpRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__RecordFollowUpRequest()
         fengqiao__mediation__v1__record_follow_up_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__RecordFollowUpRequest.self)
@@ -3951,11 +3951,11 @@ extension MediationV1.ListOverdueDisputesRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.ListOverdueDisputesRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__ListOverdueDisputesRequest()
         fengqiao__mediation__v1__list_overdue_disputes_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__ListOverdueDisputesRequest.self)
@@ -3983,11 +3983,11 @@ extension MediationV1.OverdueDispute: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.OverdueDispute"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__OverdueDispute()
         fengqiao__mediation__v1__overdue_dispute__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__OverdueDispute.self)
@@ -4015,11 +4015,11 @@ extension MediationV1.ListOverdueDisputesResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.mediation.v1.ListOverdueDisputesResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Mediation__V1__ListOverdueDisputesResponse()
         fengqiao__mediation__v1__list_overdue_disputes_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Mediation__V1__ListOverdueDisputesResponse.self)

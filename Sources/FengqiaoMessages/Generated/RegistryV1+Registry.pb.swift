@@ -5097,11 +5097,11 @@ extension RegistryV1.Unit: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.Unit"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__Unit()
         fengqiao__registry__v1__unit__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__Unit.self)
@@ -5143,11 +5143,11 @@ extension RegistryV1.CreateUnitRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.CreateUnitRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__CreateUnitRequest()
         fengqiao__registry__v1__create_unit_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateUnitRequest.self)
@@ -5181,11 +5181,11 @@ extension RegistryV1.GetUnitRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.GetUnitRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__GetUnitRequest()
         fengqiao__registry__v1__get_unit_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__GetUnitRequest.self)
@@ -5209,11 +5209,11 @@ extension RegistryV1.UpdateUnitRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.UpdateUnitRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__UpdateUnitRequest()
         fengqiao__registry__v1__update_unit_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__UpdateUnitRequest.self)
@@ -5257,11 +5257,11 @@ extension RegistryV1.ListUnitsRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListUnitsRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListUnitsRequest()
         fengqiao__registry__v1__list_units_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListUnitsRequest.self)
@@ -5294,11 +5294,11 @@ extension RegistryV1.ListUnitsResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListUnitsResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListUnitsResponse()
         fengqiao__registry__v1__list_units_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListUnitsResponse.self)
@@ -5323,11 +5323,11 @@ extension RegistryV1.GetUnitHistoryRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.GetUnitHistoryRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__GetUnitHistoryRequest()
         fengqiao__registry__v1__get_unit_history_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__GetUnitHistoryRequest.self)
@@ -5347,11 +5347,11 @@ extension RegistryV1.UnitChange: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.UnitChange"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__UnitChange()
         fengqiao__registry__v1__unit_change__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__UnitChange.self)
@@ -5391,11 +5391,11 @@ extension RegistryV1.GetUnitHistoryResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.GetUnitHistoryResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__GetUnitHistoryResponse()
         fengqiao__registry__v1__get_unit_history_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__GetUnitHistoryResponse.self)
@@ -5416,11 +5416,11 @@ extension RegistryV1.GetUnitStatsRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.GetUnitStatsRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__GetUnitStatsRequest()
         fengqiao__registry__v1__get_unit_stats_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__GetUnitStatsRequest.self)
@@ -5440,11 +5440,11 @@ extension RegistryV1.KindCount: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.KindCount"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__KindCount()
         fengqiao__registry__v1__kind_count__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__KindCount.self)
@@ -5468,11 +5468,11 @@ extension RegistryV1.UnitStats: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.UnitStats"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__UnitStats()
         fengqiao__registry__v1__unit_stats__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__UnitStats.self)
@@ -5512,11 +5512,11 @@ extension RegistryV1.Person: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.Person"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__Person()
         fengqiao__registry__v1__person__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__Person.self)
@@ -5561,11 +5561,11 @@ extension RegistryV1.RegisterPersonRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.RegisterPersonRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__RegisterPersonRequest()
         fengqiao__registry__v1__register_person_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__RegisterPersonRequest.self)
@@ -5600,11 +5600,11 @@ extension RegistryV1.GetPersonRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.GetPersonRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__GetPersonRequest()
         fengqiao__registry__v1__get_person_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__GetPersonRequest.self)
@@ -5624,11 +5624,11 @@ extension RegistryV1.UpdatePersonRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.UpdatePersonRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__UpdatePersonRequest()
         fengqiao__registry__v1__update_person_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__UpdatePersonRequest.self)
@@ -5676,11 +5676,11 @@ extension RegistryV1.DeactivatePersonRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.DeactivatePersonRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__DeactivatePersonRequest()
         fengqiao__registry__v1__deactivate_person_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__DeactivatePersonRequest.self)
@@ -5704,11 +5704,11 @@ extension RegistryV1.ListPeopleRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListPeopleRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListPeopleRequest()
         fengqiao__registry__v1__list_people_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListPeopleRequest.self)
@@ -5748,11 +5748,11 @@ extension RegistryV1.ListPeopleResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListPeopleResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListPeopleResponse()
         fengqiao__registry__v1__list_people_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListPeopleResponse.self)
@@ -5777,11 +5777,11 @@ extension RegistryV1.Team: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.Team"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__Team()
         fengqiao__registry__v1__team__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__Team.self)
@@ -5815,11 +5815,11 @@ extension RegistryV1.CreateTeamRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.CreateTeamRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__CreateTeamRequest()
         fengqiao__registry__v1__create_team_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateTeamRequest.self)
@@ -5845,11 +5845,11 @@ extension RegistryV1.ListTeamsRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListTeamsRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListTeamsRequest()
         fengqiao__registry__v1__list_teams_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListTeamsRequest.self)
@@ -5875,11 +5875,11 @@ extension RegistryV1.ListTeamsResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListTeamsResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListTeamsResponse()
         fengqiao__registry__v1__list_teams_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListTeamsResponse.self)
@@ -5904,11 +5904,11 @@ extension RegistryV1.TeamMembership: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.TeamMembership"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__TeamMembership()
         fengqiao__registry__v1__team_membership__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__TeamMembership.self)
@@ -5948,11 +5948,11 @@ extension RegistryV1.AddTeamMemberRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.AddTeamMemberRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__AddTeamMemberRequest()
         fengqiao__registry__v1__add_team_member_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__AddTeamMemberRequest.self)
@@ -5982,11 +5982,11 @@ extension RegistryV1.RemoveTeamMemberRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.RemoveTeamMemberRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__RemoveTeamMemberRequest()
         fengqiao__registry__v1__remove_team_member_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__RemoveTeamMemberRequest.self)
@@ -6012,11 +6012,11 @@ extension RegistryV1.ListTeamMembersRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListTeamMembersRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListTeamMembersRequest()
         fengqiao__registry__v1__list_team_members_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListTeamMembersRequest.self)
@@ -6044,11 +6044,11 @@ extension RegistryV1.ListTeamMembersResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListTeamMembersResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListTeamMembersResponse()
         fengqiao__registry__v1__list_team_members_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListTeamMembersResponse.self)
@@ -6073,11 +6073,11 @@ extension RegistryV1.MediatorProfile: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.MediatorProfile"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__MediatorProfile()
         fengqiao__registry__v1__mediator_profile__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__MediatorProfile.self)
@@ -6117,11 +6117,11 @@ extension RegistryV1.SetMediatorProfileRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.SetMediatorProfileRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__SetMediatorProfileRequest()
         fengqiao__registry__v1__set_mediator_profile_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__SetMediatorProfileRequest.self)
@@ -6153,11 +6153,11 @@ extension RegistryV1.GetMediatorCandidatesRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.GetMediatorCandidatesRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__GetMediatorCandidatesRequest()
         fengqiao__registry__v1__get_mediator_candidates_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__GetMediatorCandidatesRequest.self)
@@ -6188,11 +6188,11 @@ extension RegistryV1.MediatorCandidate: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.MediatorCandidate"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__MediatorCandidate()
         fengqiao__registry__v1__mediator_candidate__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__MediatorCandidate.self)
@@ -6223,11 +6223,11 @@ extension RegistryV1.GetMediatorCandidatesResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.GetMediatorCandidatesResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__GetMediatorCandidatesResponse()
         fengqiao__registry__v1__get_mediator_candidates_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__GetMediatorCandidatesResponse.self)
@@ -6248,11 +6248,11 @@ extension RegistryV1.ReportMediatorLoadRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ReportMediatorLoadRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ReportMediatorLoadRequest()
         fengqiao__registry__v1__report_mediator_load_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ReportMediatorLoadRequest.self)
@@ -6274,11 +6274,11 @@ extension RegistryV1.Address: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.Address"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__Address()
         fengqiao__registry__v1__address__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__Address.self)
@@ -6316,11 +6316,11 @@ extension RegistryV1.CreateAddressRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.CreateAddressRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__CreateAddressRequest()
         fengqiao__registry__v1__create_address_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateAddressRequest.self)
@@ -6354,11 +6354,11 @@ extension RegistryV1.ResolveQrPlateRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ResolveQrPlateRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ResolveQrPlateRequest()
         fengqiao__registry__v1__resolve_qr_plate_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ResolveQrPlateRequest.self)
@@ -6380,11 +6380,11 @@ extension RegistryV1.ResolveQrPlateResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ResolveQrPlateResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ResolveQrPlateResponse()
         fengqiao__registry__v1__resolve_qr_plate_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ResolveQrPlateResponse.self)
@@ -6414,11 +6414,11 @@ extension RegistryV1.ListAddressesRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListAddressesRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListAddressesRequest()
         fengqiao__registry__v1__list_addresses_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListAddressesRequest.self)
@@ -6446,11 +6446,11 @@ extension RegistryV1.ListAddressesResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListAddressesResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListAddressesResponse()
         fengqiao__registry__v1__list_addresses_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListAddressesResponse.self)
@@ -6475,11 +6475,11 @@ extension RegistryV1.Building: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.Building"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__Building()
         fengqiao__registry__v1__building__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__Building.self)
@@ -6509,11 +6509,11 @@ extension RegistryV1.CreateBuildingRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.CreateBuildingRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__CreateBuildingRequest()
         fengqiao__registry__v1__create_building_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateBuildingRequest.self)
@@ -6539,11 +6539,11 @@ extension RegistryV1.Household: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.Household"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__Household()
         fengqiao__registry__v1__household__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__Household.self)
@@ -6573,11 +6573,11 @@ extension RegistryV1.ListBuildingsRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListBuildingsRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListBuildingsRequest()
         fengqiao__registry__v1__list_buildings_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListBuildingsRequest.self)
@@ -6603,11 +6603,11 @@ extension RegistryV1.ListBuildingsResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListBuildingsResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListBuildingsResponse()
         fengqiao__registry__v1__list_buildings_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListBuildingsResponse.self)
@@ -6632,11 +6632,11 @@ extension RegistryV1.CreateHouseholdRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.CreateHouseholdRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__CreateHouseholdRequest()
         fengqiao__registry__v1__create_household_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateHouseholdRequest.self)
@@ -6664,11 +6664,11 @@ extension RegistryV1.GetFloorPlanRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.GetFloorPlanRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__GetFloorPlanRequest()
         fengqiao__registry__v1__get_floor_plan_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__GetFloorPlanRequest.self)
@@ -6688,11 +6688,11 @@ extension RegistryV1.FloorPlanHousehold: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.FloorPlanHousehold"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__FloorPlanHousehold()
         fengqiao__registry__v1__floor_plan_household__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__FloorPlanHousehold.self)
@@ -6717,11 +6717,11 @@ extension RegistryV1.FloorPlanFloor: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.FloorPlanFloor"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__FloorPlanFloor()
         fengqiao__registry__v1__floor_plan_floor__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__FloorPlanFloor.self)
@@ -6744,11 +6744,11 @@ extension RegistryV1.FloorPlan: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.FloorPlan"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__FloorPlan()
         fengqiao__registry__v1__floor_plan__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__FloorPlan.self)
@@ -6773,11 +6773,11 @@ extension RegistryV1.Resident: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.Resident"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__Resident()
         fengqiao__registry__v1__resident__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__Resident.self)
@@ -6825,11 +6825,11 @@ extension RegistryV1.RegisterResidentRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.RegisterResidentRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__RegisterResidentRequest()
         fengqiao__registry__v1__register_resident_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__RegisterResidentRequest.self)
@@ -6869,11 +6869,11 @@ extension RegistryV1.MoveOutResidentRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.MoveOutResidentRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__MoveOutResidentRequest()
         fengqiao__registry__v1__move_out_resident_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__MoveOutResidentRequest.self)
@@ -6897,11 +6897,11 @@ extension RegistryV1.ListResidentsRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListResidentsRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListResidentsRequest()
         fengqiao__registry__v1__list_residents_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListResidentsRequest.self)
@@ -6941,11 +6941,11 @@ extension RegistryV1.ListResidentsResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListResidentsResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListResidentsResponse()
         fengqiao__registry__v1__list_residents_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListResidentsResponse.self)
@@ -6970,11 +6970,11 @@ extension RegistryV1.ActualUnit: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ActualUnit"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ActualUnit()
         fengqiao__registry__v1__actual_unit__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ActualUnit.self)
@@ -7008,11 +7008,11 @@ extension RegistryV1.CreateActualUnitRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.CreateActualUnitRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__CreateActualUnitRequest()
         fengqiao__registry__v1__create_actual_unit_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateActualUnitRequest.self)
@@ -7040,11 +7040,11 @@ extension RegistryV1.ListActualUnitsRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListActualUnitsRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListActualUnitsRequest()
         fengqiao__registry__v1__list_actual_units_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListActualUnitsRequest.self)
@@ -7070,11 +7070,11 @@ extension RegistryV1.ListActualUnitsResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListActualUnitsResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListActualUnitsResponse()
         fengqiao__registry__v1__list_actual_units_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListActualUnitsResponse.self)
@@ -7099,11 +7099,11 @@ extension RegistryV1.ChatGroup: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ChatGroup"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ChatGroup()
         fengqiao__registry__v1__chat_group__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ChatGroup.self)
@@ -7137,11 +7137,11 @@ extension RegistryV1.CreateChatGroupRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.CreateChatGroupRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__CreateChatGroupRequest()
         fengqiao__registry__v1__create_chat_group_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateChatGroupRequest.self)
@@ -7169,11 +7169,11 @@ extension RegistryV1.RecordChatGroupActivityRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.RecordChatGroupActivityRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__RecordChatGroupActivityRequest()
         fengqiao__registry__v1__record_chat_group_activity_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__RecordChatGroupActivityRequest.self)
@@ -7202,11 +7202,11 @@ extension RegistryV1.ListChatGroupsRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListChatGroupsRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListChatGroupsRequest()
         fengqiao__registry__v1__list_chat_groups_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListChatGroupsRequest.self)
@@ -7232,11 +7232,11 @@ extension RegistryV1.ListChatGroupsResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListChatGroupsResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListChatGroupsResponse()
         fengqiao__registry__v1__list_chat_groups_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListChatGroupsResponse.self)
@@ -7261,11 +7261,11 @@ extension RegistryV1.ResidentRow: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ResidentRow"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ResidentRow()
         fengqiao__registry__v1__resident_row__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ResidentRow.self)
@@ -7311,11 +7311,11 @@ extension RegistryV1.ImportResidentsRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ImportResidentsRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ImportResidentsRequest()
         fengqiao__registry__v1__import_residents_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ImportResidentsRequest.self)
@@ -7336,11 +7336,11 @@ extension RegistryV1.AddressRow: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.AddressRow"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__AddressRow()
         fengqiao__registry__v1__address_row__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__AddressRow.self)
@@ -7376,11 +7376,11 @@ extension RegistryV1.ImportAddressesRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ImportAddressesRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ImportAddressesRequest()
         fengqiao__registry__v1__import_addresses_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ImportAddressesRequest.self)
@@ -7401,11 +7401,11 @@ extension RegistryV1.RejectedRow: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.RejectedRow"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__RejectedRow()
         fengqiao__registry__v1__rejected_row__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__RejectedRow.self)
@@ -7433,11 +7433,11 @@ extension RegistryV1.ImportResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ImportResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ImportResponse()
         fengqiao__registry__v1__import_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ImportResponse.self)
@@ -7462,11 +7462,11 @@ extension RegistryV1.Credential: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.Credential"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__Credential()
         fengqiao__registry__v1__credential__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__Credential.self)
@@ -7508,11 +7508,11 @@ extension RegistryV1.IssueCredentialRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.IssueCredentialRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__IssueCredentialRequest()
         fengqiao__registry__v1__issue_credential_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__IssueCredentialRequest.self)
@@ -7546,11 +7546,11 @@ extension RegistryV1.IssuedCredential: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.IssuedCredential"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__IssuedCredential()
         fengqiao__registry__v1__issued_credential__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__IssuedCredential.self)
@@ -7576,11 +7576,11 @@ extension RegistryV1.RevokeCredentialRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.RevokeCredentialRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__RevokeCredentialRequest()
         fengqiao__registry__v1__revoke_credential_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__RevokeCredentialRequest.self)
@@ -7604,11 +7604,11 @@ extension RegistryV1.ListCredentialsRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListCredentialsRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListCredentialsRequest()
         fengqiao__registry__v1__list_credentials_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListCredentialsRequest.self)
@@ -7634,11 +7634,11 @@ extension RegistryV1.ListCredentialsResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListCredentialsResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListCredentialsResponse()
         fengqiao__registry__v1__list_credentials_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListCredentialsResponse.self)
@@ -7663,11 +7663,11 @@ extension RegistryV1.WhoAmIRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.WhoAmIRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__WhoAmIRequest()
         fengqiao__registry__v1__who_am_irequest__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__WhoAmIRequest.self)
@@ -7684,11 +7684,11 @@ extension RegistryV1.RevealPersonalDataRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.RevealPersonalDataRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__RevealPersonalDataRequest()
         fengqiao__registry__v1__reveal_personal_data_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__RevealPersonalDataRequest.self)
@@ -7716,11 +7716,11 @@ extension RegistryV1.RevealPersonalDataResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.RevealPersonalDataResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__RevealPersonalDataResponse()
         fengqiao__registry__v1__reveal_personal_data_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__RevealPersonalDataResponse.self)
@@ -7742,11 +7742,11 @@ extension RegistryV1.AuditEvent: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.AuditEvent"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__AuditEvent()
         fengqiao__registry__v1__audit_event__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__AuditEvent.self)
@@ -7807,11 +7807,11 @@ extension RegistryV1.ListAuditEventsRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListAuditEventsRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListAuditEventsRequest()
         fengqiao__registry__v1__list_audit_events_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListAuditEventsRequest.self)
@@ -7855,11 +7855,11 @@ extension RegistryV1.ListAuditEventsResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.ListAuditEventsResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__ListAuditEventsResponse()
         fengqiao__registry__v1__list_audit_events_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__ListAuditEventsResponse.self)
@@ -7884,11 +7884,11 @@ extension RegistryV1.LookUpCredentialRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.LookUpCredentialRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__LookUpCredentialRequest()
         fengqiao__registry__v1__look_up_credential_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__LookUpCredentialRequest.self)
@@ -7908,11 +7908,11 @@ extension RegistryV1.LookUpCredentialResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.LookUpCredentialResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__LookUpCredentialResponse()
         fengqiao__registry__v1__look_up_credential_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__LookUpCredentialResponse.self)
@@ -7938,11 +7938,11 @@ extension RegistryV1.GetHouseholdTiesRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.GetHouseholdTiesRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__GetHouseholdTiesRequest()
         fengqiao__registry__v1__get_household_ties_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__GetHouseholdTiesRequest.self)
@@ -7966,11 +7966,11 @@ extension RegistryV1.HouseholdTie: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.HouseholdTie"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__HouseholdTie()
         fengqiao__registry__v1__household_tie__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__HouseholdTie.self)
@@ -8000,11 +8000,11 @@ extension RegistryV1.GetHouseholdTiesResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.registry.v1.GetHouseholdTiesResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Registry__V1__GetHouseholdTiesResponse()
         fengqiao__registry__v1__get_household_ties_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Registry__V1__GetHouseholdTiesResponse.self)

@@ -686,11 +686,11 @@ extension TestingV1.EchoRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.testing.v1.EchoRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Testing__V1__EchoRequest()
         fengqiao__testing__v1__echo_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Testing__V1__EchoRequest.self)
@@ -718,11 +718,11 @@ extension TestingV1.EchoResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.testing.v1.EchoResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Testing__V1__EchoResponse()
         fengqiao__testing__v1__echo_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Testing__V1__EchoResponse.self)
@@ -748,11 +748,11 @@ extension TestingV1.ExpandRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.testing.v1.ExpandRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Testing__V1__ExpandRequest()
         fengqiao__testing__v1__expand_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Testing__V1__ExpandRequest.self)
@@ -778,11 +778,11 @@ extension TestingV1.ExpandResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.testing.v1.ExpandResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Testing__V1__ExpandResponse()
         fengqiao__testing__v1__expand_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Testing__V1__ExpandResponse.self)
@@ -806,11 +806,11 @@ extension TestingV1.SleepRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.testing.v1.SleepRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Testing__V1__SleepRequest()
         fengqiao__testing__v1__sleep_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Testing__V1__SleepRequest.self)
@@ -830,11 +830,11 @@ extension TestingV1.SleepResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.testing.v1.SleepResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Testing__V1__SleepResponse()
         fengqiao__testing__v1__sleep_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Testing__V1__SleepResponse.self)
@@ -854,11 +854,11 @@ extension TestingV1.AllFields: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.testing.v1.AllFields"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Testing__V1__AllFields()
         fengqiao__testing__v1__all_fields__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Testing__V1__AllFields.self)
@@ -1057,11 +1057,11 @@ extension TestingV1.AllFields.Nested: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.testing.v1.AllFields.Nested"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Testing__V1__AllFields__Nested()
         fengqiao__testing__v1__all_fields__nested__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Testing__V1__AllFields__Nested.self)
@@ -1089,11 +1089,11 @@ extension TestingV1.Leaf: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.testing.v1.Leaf"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Testing__V1__Leaf()
         fengqiao__testing__v1__leaf__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Testing__V1__Leaf.self)

@@ -311,11 +311,11 @@ extension HealthV1.CheckRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.health.v1.CheckRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Health__V1__CheckRequest()
         fengqiao__health__v1__check_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Health__V1__CheckRequest.self)
@@ -337,11 +337,11 @@ extension HealthV1.CheckResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.health.v1.CheckResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Health__V1__CheckResponse()
         fengqiao__health__v1__check_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Health__V1__CheckResponse.self)
@@ -361,11 +361,11 @@ extension HealthV1.ListServicesRequest: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.health.v1.ListServicesRequest"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Health__V1__ListServicesRequest()
         fengqiao__health__v1__list_services_request__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Health__V1__ListServicesRequest.self)
@@ -382,11 +382,11 @@ extension HealthV1.ListServicesResponse: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.health.v1.ListServicesResponse"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Health__V1__ListServicesResponse()
         fengqiao__health__v1__list_services_response__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Health__V1__ListServicesResponse.self)
@@ -407,11 +407,11 @@ extension HealthV1.ServiceInfo: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.health.v1.ServiceInfo"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Health__V1__ServiceInfo()
         fengqiao__health__v1__service_info__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Health__V1__ServiceInfo.self)
@@ -436,11 +436,11 @@ extension HealthV1.MethodInfo: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.health.v1.MethodInfo"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Health__V1__MethodInfo()
         fengqiao__health__v1__method_info__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Health__V1__MethodInfo.self)

@@ -339,11 +339,11 @@ extension RPCV1.Envelope: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.rpc.v1.Envelope"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Rpc__V1__Envelope()
         fengqiao__rpc__v1__envelope__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Rpc__V1__Envelope.self)
@@ -398,11 +398,11 @@ extension RPCV1.GoAway: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.rpc.v1.GoAway"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Rpc__V1__GoAway()
         fengqiao__rpc__v1__go_away__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Rpc__V1__GoAway.self)

@@ -245,11 +245,11 @@ extension RPCV1.Status: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.rpc.v1.Status"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Rpc__V1__Status()
         fengqiao__rpc__v1__status__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Rpc__V1__Status.self)
@@ -276,11 +276,11 @@ extension RPCV1.FieldViolation: ProtobufMessage {
     /// The message's full proto name.
     public static let protoMessageName = "fengqiao.rpc.v1.FieldViolation"
 
-    public static var _protobufDescriptor: UnsafeRawPointer? {
+    nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {
         var message = Fengqiao__Rpc__V1__FieldViolation()
         fengqiao__rpc__v1__field_violation__init(&message)
         return UnsafeRawPointer(message.base.descriptor)
-    }
+    }()
 
     public func _protobufMake(in arena: ProtobufArena) -> UnsafeMutableRawPointer {
         let c = arena.allocate(Fengqiao__Rpc__V1__FieldViolation.self)
