@@ -18,13 +18,17 @@ public final class ProtobufArena {
     private static let blockSize = 16 * 1024
     private static let alignment = 16
 
+    // An arena is used by one encoding on one thread, and its state is never accessed
+    // overlappingly; so the state is exempt from the run-time exclusivity checks, which cost
+    // more than the pointer arithmetic they guard.
+
     /// The first block, kept apart so that an arena that needs one block allocates no array.
-    private var firstBlock: UnsafeMutableRawPointer?
-    private var blocks: [UnsafeMutableRawPointer] = []
-    private var next: UnsafeMutableRawPointer?
-    private var remaining = 0
+    @exclusivity(unchecked) private var firstBlock: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) private var blocks: [UnsafeMutableRawPointer] = []
+    @exclusivity(unchecked) private var next: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) private var remaining = 0
     /// The copied strings that hold U+0000, which libprotobuf-c's pack would cut at the first NUL.
-    private(set) var stringsWithNUL: [UnsafeMutablePointer<CChar>] = []
+    @exclusivity(unchecked) private(set) var stringsWithNUL: [UnsafeMutablePointer<CChar>] = []
 
     /// Creates an empty arena.
     public init() {}
@@ -101,6 +105,26 @@ public final class ProtobufArena {
             .bindMemory(to: T.self, capacity: elements.count)
         _ = UnsafeMutableBufferPointer(start: pointer, count: elements.count).initialize(from: elements)
         return pointer
+    }
+
+    /// Stores `transform` of each of `map`'s entries, in the order `areInIncreasingOrder` gives so
+    /// that a map encodes the same every time; `nil` when empty. One entry needs no sorting.
+    @inlinable
+    public func map<Key, Value, T>(
+        _ map: [Key: Value],
+        by areInIncreasingOrder: ((key: Key, value: Value), (key: Key, value: Value)) -> Bool,
+        _ transform: ((key: Key, value: Value)) -> T
+    ) -> UnsafeMutablePointer<T>? {
+        switch map.count {
+        case 0:
+            return nil
+        case 1:
+            let pointer = allocate(byteCount: MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: 1)
+            pointer.initialize(to: transform(map.first!))
+            return pointer
+        default:
+            return array(map.sorted(by: areInIncreasingOrder), transform)
+        }
     }
 
     /// Stores `transform` of each of `elements`; `nil` when empty.

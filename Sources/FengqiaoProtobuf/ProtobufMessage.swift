@@ -1,5 +1,11 @@
 internal import CProtobufC
 
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// A message generated from a `.proto` file, encoded and decoded with libprotobuf-c.
 ///
 /// Generated structs conform to it; nothing else should. Encode with ``serializedBytes()`` and
@@ -178,9 +184,11 @@ public enum _ProtobufDecoding {
             throw ProtobufDecodingError(code: .malformed, messageName: type.protoMessageName)
         }
         // Unpack cut every string at its first NUL; refuse rather than read the shortened text.
+        // Only an encoding with a zero byte somewhere can hold one, so most skip the field walk.
         let path: ProtobufFieldPath?
         do {
-            path = try firstString(with: .nul, in: bytes, of: descriptor, as: type)
+            let hasZeroByte = bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+            path = hasZeroByte ? try firstString(with: .nul, in: bytes, of: descriptor, as: type) : nil
         } catch {
             protobuf_c_message_free_unpacked(unpacked, allocator)
             throw error
@@ -242,14 +250,37 @@ extension ProtobufArena {
     ///
     /// - Throws: ``ProtobufEncodingError`` (`nulInString`) naming the first string, in field
     ///   order, that holds U+0000.
+    @inlinable
     public func prepare<Message: ProtobufMessage>(_ message: Message) throws(ProtobufEncodingError) -> ProtobufPacking {
-        let noted = stringsWithNUL.count
-        let made = message._protobufMake(in: self).assumingMemoryBound(to: ProtobufCMessage.self)
-        guard stringsWithNUL.count == noted else {
-            let path = ProtobufStructScan.firstString(among: Array(stringsWithNUL[noted...]), in: made)
-            throw ProtobufEncodingError(code: .nulInString, messageName: Message.protoMessageName, field: path?.description)
+        ProtobufPacking(made: try make(message))
+    }
+
+    /// Builds `message`'s protobuf-c structs here and returns the top one, for a writer that
+    /// changes them before measuring them with ``ProtobufPacking/init(made:)``. Not API.
+    ///
+    /// - Throws: ``ProtobufEncodingError`` as ``prepare(_:)``.
+    @inlinable
+    public func make<Message: ProtobufMessage>(_ message: Message) throws(ProtobufEncodingError) -> UnsafeMutableRawPointer {
+        // Inlinable, so that each caller gets it made for its message type.
+        let noted = _stringsWithNULCount
+        let made = message._protobufMake(in: self)
+        guard _stringsWithNULCount == noted else {
+            throw _nulError(since: noted, in: made, messageName: Message.protoMessageName)
         }
-        return ProtobufPacking(message: made, size: protobuf_c_message_get_packed_size(made))
+        return made
+    }
+
+    /// How many of the strings copied here hold U+0000. Not API.
+    public var _stringsWithNULCount: Int { stringsWithNUL.count }
+
+    /// The error for the message `made`, whose strings copied since `noted` include one holding
+    /// U+0000. Not API.
+    public func _nulError(since noted: Int, in made: UnsafeMutableRawPointer, messageName: String) -> ProtobufEncodingError {
+        let path = ProtobufStructScan.firstString(
+            among: Array(stringsWithNUL[noted...]),
+            in: UnsafePointer(made.assumingMemoryBound(to: ProtobufCMessage.self))
+        )
+        return ProtobufEncodingError(code: .nulInString, messageName: messageName, field: path?.description)
     }
 }
 
@@ -262,9 +293,11 @@ public struct ProtobufPacking {
     /// The size of the message's encoding, in bytes.
     public let size: Int
 
-    fileprivate init(message: UnsafeMutablePointer<ProtobufCMessage>, size: Int) {
-        self.message = UnsafeMutableRawPointer(message)
-        self.size = size
+    /// Measures the protobuf-c structs `made` (by ``ProtobufArena/make(_:)``, or by hand in the
+    /// arena) for packing: they must not change until written.
+    public init(made: UnsafeMutableRawPointer) {
+        self.message = made
+        self.size = protobuf_c_message_get_packed_size(made.assumingMemoryBound(to: ProtobufCMessage.self))
     }
 
     /// Packs the message into the start of `buffer`, which holds at least ``size`` bytes.

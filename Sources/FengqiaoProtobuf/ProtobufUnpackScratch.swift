@@ -11,8 +11,12 @@ struct ProtobufUnpackScratch {
     /// The buffer's size for an encoding of `count` bytes: the allocator itself, then room for the
     /// encoding's strings and bytes and for the structs; at most 16 KiB of room, past which larger
     /// messages take the rest from the heap.
+    ///
+    /// Encodings of up to 256 bytes (envelopes, most requests) get 1 KiB in all: Swift puts a
+    /// temporary allocation of that size on the stack without first asking whether the stack
+    /// has room, a question that costs about as much as the unpack.
     static func byteCount(forEncodingOf count: Int) -> Int {
-        headerSize + min(1024 + 2 * count, 16 * 1024)
+        count <= 256 ? 1024 : headerSize + min(1024 + 2 * count, 16 * 1024)
     }
 
     /// Sets up, at the head of `buffer`, an allocator that hands out the rest of `buffer` first,

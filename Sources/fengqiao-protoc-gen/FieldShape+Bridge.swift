@@ -37,7 +37,7 @@ extension FieldShape {
         case .map(let key, let mapValue, let entry):
             let order = key.isBool ? "{ !$0.key && $1.key }" : "{ $0.key < $1.key }"
             return ["\(countTarget) = \(value).count",
-                    "\(target) = arena.array(\(value).sorted(by: \(order))) { (entry) -> UnsafeMutablePointer<\(entry.cName)>? in",
+                    "\(target) = arena.map(\(value), by: \(order)) { (entry) -> UnsafeMutablePointer<\(entry.cName)>? in",
                     "    let item = arena.allocate(\(entry.cName).self)",
                     "    \(entry.cFunctionPrefix)__init(item)"]
                 + key.encode("entry.key", into: "item.pointee.key").map { "    " + $0 }

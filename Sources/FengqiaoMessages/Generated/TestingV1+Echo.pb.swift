@@ -910,7 +910,7 @@ extension TestingV1.AllFields: ProtobufMessage {
         c.pointee.n_nested_values = self.nestedValues.count
         c.pointee.nested_values = arena.array(self.nestedValues) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Testing__V1__AllFields__Nested.self) as UnsafeMutablePointer<Fengqiao__Testing__V1__AllFields__Nested>? }
         c.pointee.n_counts = self.counts.count
-        c.pointee.counts = arena.array(self.counts.sorted(by: { $0.key < $1.key })) { (entry) -> UnsafeMutablePointer<Fengqiao__Testing__V1__AllFields__CountsEntry>? in
+        c.pointee.counts = arena.map(self.counts, by: { $0.key < $1.key }) { (entry) -> UnsafeMutablePointer<Fengqiao__Testing__V1__AllFields__CountsEntry>? in
             let item = arena.allocate(Fengqiao__Testing__V1__AllFields__CountsEntry.self)
             fengqiao__testing__v1__all_fields__counts_entry__init(item)
             if !entry.key.isEmpty {
@@ -920,7 +920,7 @@ extension TestingV1.AllFields: ProtobufMessage {
             return item
         }
         c.pointee.n_leaves = self.leaves.count
-        c.pointee.leaves = arena.array(self.leaves.sorted(by: { $0.key < $1.key })) { (entry) -> UnsafeMutablePointer<Fengqiao__Testing__V1__AllFields__LeavesEntry>? in
+        c.pointee.leaves = arena.map(self.leaves, by: { $0.key < $1.key }) { (entry) -> UnsafeMutablePointer<Fengqiao__Testing__V1__AllFields__LeavesEntry>? in
             let item = arena.allocate(Fengqiao__Testing__V1__AllFields__LeavesEntry.self)
             fengqiao__testing__v1__all_fields__leaves_entry__init(item)
             item.pointee.key = entry.key
@@ -928,7 +928,7 @@ extension TestingV1.AllFields: ProtobufMessage {
             return item
         }
         c.pointee.n_labels = self.labels.count
-        c.pointee.labels = arena.array(self.labels.sorted(by: { $0.key < $1.key })) { (entry) -> UnsafeMutablePointer<Fengqiao__Testing__V1__AllFields__LabelsEntry>? in
+        c.pointee.labels = arena.map(self.labels, by: { $0.key < $1.key }) { (entry) -> UnsafeMutablePointer<Fengqiao__Testing__V1__AllFields__LabelsEntry>? in
             let item = arena.allocate(Fengqiao__Testing__V1__AllFields__LabelsEntry.self)
             fengqiao__testing__v1__all_fields__labels_entry__init(item)
             if !entry.key.isEmpty {

@@ -149,10 +149,16 @@ final class ClientConnection: Sendable {
     }
 
     /// The request's frame, encoded on the caller's thread rather than on the event loop.
+    ///
+    /// - Throws: ``RPCError`` (`invalidArgument`) when a string of the envelope or the request
+    ///   holds U+0000, naming the envelope's field or the request's.
     private static func frame(_ envelope: RPCV1.Envelope, payload: FramePayload) throws(RPCError) -> ByteBuffer {
         do {
             return try envelope.frame(payload: payload)
         } catch let error as ProtobufEncodingError {
+            if let field = envelope.fieldWithNUL {
+                throw RPCError(.invalidArgument, "call not sent: its \(field) contains U+0000")
+            }
             throw RPCError.unsendableRequest(error)
         } catch {
             throw RPCError(.internal, "request could not be encoded")

@@ -168,9 +168,8 @@ public final class RPCClient: Sendable {
         envelope.kind = .request
         envelope.method = method
         envelope.metadata = options.metadata
-        if let field = envelope.fieldWithNUL {
-            throw RPCError(.invalidArgument, "call not sent: its \(field) contains U+0000")
-        }
+        // A method or metadata holding U+0000 is refused when the frame is encoded (see
+        // `ClientConnection.frame`), before anything is sent.
         return (envelope, try await pickConnection())
     }
 

@@ -3,8 +3,9 @@ extension RPCV1.Envelope {
     /// its field (`metadata`, `status.message` …); `nil` when none does.
     ///
     /// Such an envelope cannot be encoded (``ProtobufEncodingError``), and the frame encoder
-    /// failing in the pipeline would end the connection and every call on it. So senders check
-    /// first: a client refuses the call, a server answers `INTERNAL` instead.
+    /// failing in the pipeline would end the connection and every call on it. So a sender whose
+    /// frame does not encode looks here for the field to blame: a client refuses the call, a
+    /// server answers `INTERNAL` instead; `nil` means the fault is in the message.
     var fieldWithNUL: String? {
         if method.utf8.contains(0) { return "method" }
         if metadata.contains(where: { $0.key.utf8.contains(0) || $0.value.utf8.contains(0) }) { return "metadata" }

@@ -1,3 +1,4 @@
+internal import CFengqiaoMessages
 import FengqiaoProtobuf
 import NIOCore
 
@@ -148,22 +149,30 @@ private struct EnvelopeFrameParts {
 
     /// - Throws: ``ProtobufEncodingError`` when a string of the envelope holds U+0000.
     init(_ envelope: RPCV1.Envelope, in arena: ProtobufArena, payloadSize: Int) throws {
-        // Made field by field rather than copied and cleared: a copy takes and drops a reference
-        // to every field.
-        first = try arena.prepare(
-            RPCV1.Envelope(
-                kind: envelope.kind,
-                callID: envelope.callID,
-                method: envelope.method,
-                metadata: envelope.metadata,
-                timeoutMs: envelope.timeoutMs
-            )
-        )
-        if envelope.status != nil || envelope.goAway != nil {
-            last = try arena.prepare(RPCV1.Envelope(status: envelope.status, goAway: envelope.goAway))
+        // The envelope's structs are made once; its `status` and `go_away` then move to a second
+        // envelope struct of their own, packed after the payload.
+        let made: UnsafeMutableRawPointer
+        if envelope.payload.isEmpty {
+            made = try arena.make(envelope)
+        } else {
+            // The payload goes into the frame apart from the envelope: do not copy it here too.
+            var withoutPayload = envelope
+            withoutPayload.payload = []
+            made = try arena.make(withoutPayload)
+        }
+        let head = made.assumingMemoryBound(to: Fengqiao__Rpc__V1__Envelope.self)
+        if head.pointee.status != nil || head.pointee.go_away != nil {
+            let tail = arena.allocate(Fengqiao__Rpc__V1__Envelope.self)
+            fengqiao__rpc__v1__envelope__init(tail)
+            tail.pointee.status = head.pointee.status
+            tail.pointee.go_away = head.pointee.go_away
+            head.pointee.status = nil
+            head.pointee.go_away = nil
+            last = ProtobufPacking(made: UnsafeMutableRawPointer(tail))
         } else {
             last = nil
         }
+        first = ProtobufPacking(made: made)
         self.payloadSize = payloadSize
         // proto3 leaves an empty `bytes` field out.
         let payloadField = payloadSize == 0 ? 0 : 1 + ProtobufVarint.length(of: payloadSize) + payloadSize

@@ -354,7 +354,7 @@ extension RPCV1.Envelope: ProtobufMessage {
             c.pointee.method = arena.string(self.method)
         }
         c.pointee.n_metadata = self.metadata.count
-        c.pointee.metadata = arena.array(self.metadata.sorted(by: { $0.key < $1.key })) { (entry) -> UnsafeMutablePointer<Fengqiao__Rpc__V1__Envelope__MetadataEntry>? in
+        c.pointee.metadata = arena.map(self.metadata, by: { $0.key < $1.key }) { (entry) -> UnsafeMutablePointer<Fengqiao__Rpc__V1__Envelope__MetadataEntry>? in
             let item = arena.allocate(Fengqiao__Rpc__V1__Envelope__MetadataEntry.self)
             fengqiao__rpc__v1__envelope__metadata_entry__init(item)
             if !entry.key.isEmpty {

@@ -50,20 +50,21 @@ struct ServerCall {
             answer.status = rpcError.status
             answer.metadata.merge(rpcError.metadata) { _, new in new }
         }
-        if let field = answer.fieldWithNUL {
-            // The envelope cannot carry it; an answer cut short or none at all would be worse.
-            context.logger.error("answer holds U+0000, sent as INTERNAL", metadata: ["envelope.field": "\(field)"])
-            answer = end.answerEnvelope()
-            answer.status = RPCError.internalError.status
-            payload = nil
-        }
         // The response is packed straight into the frame, here, on the call's own thread.
         do {
             responder.sendLast(frame: try answer.frame(payload: payload ?? .encoded([])))
         } catch {
-            // A string of the response holds U+0000: the handler's fault, answered as such.
+            // A string holds U+0000, which libprotobuf-c cannot encode: the handler's fault,
+            // answered as such rather than cut short or not at all.
             var failed = end.answerEnvelope()
-            failed.status = Self.rpcError(for: error, context: context).status
+            if let field = answer.fieldWithNUL {
+                // In the envelope (metadata or the status the handler's error gave).
+                context.logger.error("answer holds U+0000, sent as INTERNAL", metadata: ["envelope.field": "\(field)"])
+                failed.status = RPCError.internalError.status
+            } else {
+                // In the response message.
+                failed.status = Self.rpcError(for: error, context: context).status
+            }
             responder.sendLast(failed)
         }
     }
