@@ -14,9 +14,9 @@ internal import Darwin
 ///
 /// Used by generated code only; not API.
 public final class ProtobufArena {
-    private static let firstBlockSize = 1024
+    @usableFromInline static let firstBlockSize = 1024
     private static let blockSize = 16 * 1024
-    private static let alignment = 16
+    @usableFromInline static let alignment = 16
 
     // An arena is used by one encoding on one thread, and its state is never accessed
     // overlappingly; so the state is exempt from the run-time exclusivity checks, which cost
@@ -32,6 +32,26 @@ public final class ProtobufArena {
 
     /// Creates an empty arena.
     public init() {}
+
+    /// Creates an arena whose first block is `buffer`, which the caller owns and keeps alive while
+    /// the arena is used; see ``withStackBlock(_:)``. Not API.
+    @usableFromInline
+    init(_borrowing buffer: UnsafeMutableRawBufferPointer) {
+        next = buffer.baseAddress
+        remaining = buffer.count
+    }
+
+    /// Hands `body` an arena whose first block is on the stack, so that encoding a small message
+    /// takes no heap memory for its structs. The arena must not be used once `body` returns.
+    @inlinable
+    public static func withStackBlock<Result, Failure: Error>(
+        _ body: (ProtobufArena) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try withUnsafeTemporaryAllocation(byteCount: firstBlockSize, alignment: alignment) { (block) throws(Failure) -> Result in
+            let arena = ProtobufArena(_borrowing: block)
+            return try withExtendedLifetime(arena) { () throws(Failure) -> Result in try body(arena) }
+        }
+    }
 
     deinit {
         firstBlock?.deallocate()

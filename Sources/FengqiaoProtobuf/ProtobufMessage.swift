@@ -52,10 +52,9 @@ extension ProtobufMessage {
     /// - Throws: ``ProtobufEncodingError`` (`nulInString`) when a string holds U+0000, which
     ///   libprotobuf-c cannot encode without cutting it short.
     public func serializedBytes() throws(ProtobufEncodingError) -> [UInt8] {
-        let arena = ProtobufArena()
-        let packing = try arena.prepare(self)
-        return withExtendedLifetime(arena) {
-            [UInt8](unsafeUninitializedCapacity: packing.size) { buffer, initialized in
+        try ProtobufArena.withStackBlock { (arena) throws(ProtobufEncodingError) -> [UInt8] in
+            let packing = try arena.prepare(self)
+            return [UInt8](unsafeUninitializedCapacity: packing.size) { buffer, initialized in
                 packing.write(into: UnsafeMutableRawBufferPointer(buffer))
                 initialized = packing.size
             }
@@ -66,9 +65,8 @@ extension ProtobufMessage {
     ///
     /// - Throws: ``ProtobufEncodingError`` as ``serializedBytes()``; `bytes` is then unchanged.
     public func serialize(appendingTo bytes: inout [UInt8]) throws(ProtobufEncodingError) {
-        let arena = ProtobufArena()
-        let packing = try arena.prepare(self)
-        withExtendedLifetime(arena) {
+        try ProtobufArena.withStackBlock { (arena) throws(ProtobufEncodingError) in
+            let packing = try arena.prepare(self)
             let start = bytes.count
             bytes.append(contentsOf: repeatElement(0, count: packing.size))
             bytes.withUnsafeMutableBytes { all in
@@ -97,10 +95,9 @@ extension ProtobufMessage {
     public func withSerializedSize<Result>(
         _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> Result
     ) throws -> Result {
-        let arena = ProtobufArena()
-        let packing = try arena.prepare(self)
-        return try withExtendedLifetime(arena) {
-            try body(packing.size) { packing.write(into: $0) }
+        try ProtobufArena.withStackBlock { arena in
+            let packing = try arena.prepare(self)
+            return try body(packing.size) { packing.write(into: $0) }
         }
     }
 

@@ -39,18 +39,15 @@ extension RPCV1.Envelope {
         _ payload: FramePayload,
         _ body: (EnvelopeFrameParts, (UnsafeMutableRawBufferPointer) -> Void) -> Result
     ) throws -> Result {
-        let arena = ProtobufArena()
-        switch payload {
-        case .encoded(let bytes):
-            let parts = try EnvelopeFrameParts(self, in: arena, payloadSize: bytes.count)
-            return withExtendedLifetime(arena) {
-                body(parts) { buffer in bytes.withUnsafeBytes { buffer.copyMemory(from: $0) } }
-            }
-        case .message(let message):
-            let packing = try arena.prepare(message)
-            let parts = try EnvelopeFrameParts(self, in: arena, payloadSize: packing.size)
-            return withExtendedLifetime(arena) {
-                body(parts) { packing.write(into: $0) }
+        try ProtobufArena.withStackBlock { arena in
+            switch payload {
+            case .encoded(let bytes):
+                let parts = try EnvelopeFrameParts(self, in: arena, payloadSize: bytes.count)
+                return body(parts) { buffer in bytes.withUnsafeBytes { buffer.copyMemory(from: $0) } }
+            case .message(let message):
+                let packing = try arena.prepare(message)
+                let parts = try EnvelopeFrameParts(self, in: arena, payloadSize: packing.size)
+                return body(parts) { packing.write(into: $0) }
             }
         }
     }
