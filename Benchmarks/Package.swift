@@ -3,8 +3,9 @@
 //
 //   cd Benchmarks && swift build -c release
 //
-// scripts/bench-postgres and scripts/bench-rpc build and run them. grpc-swift-2, the reference of
-// the RPC benchmark, is a dependency of this package only, so the suite's own build never pays for it.
+// scripts/bench-postgres, scripts/bench-rpc and scripts/bench-codec build and run them.
+// grpc-swift-2, the reference of the RPC benchmark, is a dependency of this package only, so the
+// suite's own build never pays for it.
 import PackageDescription
 
 let package = Package(
@@ -26,6 +27,20 @@ let package = Package(
                 .product(name: "FengqiaoPostgres", package: "fengqiao"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Codec
+        // Each codec step of an echo call alone, on one thread, with a synchronous main so that
+        // callgrind can count its instructions (scripts/bench-codec).
+        .executableTarget(
+            name: "fengqiao-bench-codec",
+            dependencies: [
+                .product(name: "FengqiaoRPC", package: "fengqiao"),
+                .product(name: "FengqiaoMessages", package: "fengqiao"),
+                .product(name: "FengqiaoProtobuf", package: "fengqiao"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
 

@@ -23,7 +23,7 @@ struct BenchRPC: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fengqiao-bench-rpc",
         abstract: "Measures unary echo over loopback: fengqiao RPC, grpc-swift-2 (HTTP/2) and a bare TCP ping-pong.",
-        subcommands: [Run.self, Serve.self, CodecSteps.self],
+        subcommands: [Run.self, Serve.self],
         defaultSubcommand: Run.self
     )
 }
