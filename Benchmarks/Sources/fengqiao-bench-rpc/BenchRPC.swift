@@ -134,9 +134,9 @@ struct Run: AsyncParsableCommand {
                             case .grpc:
                                 measurement = try await GRPCEcho.load(port: server.port, request: request, shape: shape, timing: timing)
                             case .pingPong where CodecPingPong.isOn:
-                                measurement = try await CodecPingPongConnection.load(port: server.port, request: request, shape: shape, timing: timing)
+                                measurement = try await CodecPingPong.load(port: server.port, request: request, shape: shape, timing: timing)
                             case .pingPong:
-                                measurement = try await PingPongConnection.load(port: server.port, payloadSize: size, shape: shape, timing: timing)
+                                measurement = try await PingPongConnection<ByteBuffer>.load(port: server.port, payloadSize: size, shape: shape, timing: timing)
                             }
                         } catch {
                             server.stop()

@@ -2,6 +2,7 @@ import FengqiaoRPC
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
 // The ceiling: a bare length-prefixed TCP ping-pong on SwiftNIO. A frame is a 4-byte big-endian
 // length and that many bytes; the server writes every frame back unchanged and flushes once per
@@ -79,19 +80,20 @@ enum PingPongServer {
     }
 }
 
-/// The client end of one connection: requests go out in order, answers come back in order.
-final class PingPongClientHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
+/// The client end of one connection: requests go out in order, answers come back in order, as
+/// the pipeline's decoder yields them (frames, or envelopes in codec mode).
+final class PingPongClientHandler<Answer: Sendable>: ChannelInboundHandler {
+    typealias InboundIn = Answer
     typealias OutboundOut = ByteBuffer
 
     private var context: ChannelHandlerContext?
-    private var waiting = CircularBuffer<EventLoopPromise<ByteBuffer>>()
+    private var waiting = CircularBuffer<EventLoopPromise<Answer>>()
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
     }
 
-    func send(_ frame: ByteBuffer, promise: EventLoopPromise<ByteBuffer>) {
+    func send(_ frame: ByteBuffer, promise: EventLoopPromise<Answer>) {
         guard let context else {
             promise.fail(ChannelError.ioOnClosedChannel)
             return
@@ -101,8 +103,7 @@ final class PingPongClientHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        waiting.popFirst()?.succeed(frame)
+        waiting.popFirst()?.succeed(unwrapInboundIn(data))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -115,35 +116,45 @@ final class PingPongClientHandler: ChannelInboundHandler {
 }
 
 /// One ping-pong connection, shared by the tasks that call through it.
-final class PingPongConnection: Sendable {
+final class PingPongConnection<Answer: Sendable>: Sendable {
     let channel: any Channel
-    private let handler: NIOLoopBound<PingPongClientHandler>
+    private let handler: NIOLoopBound<PingPongClientHandler<Answer>>
+    private let nextCallID = Atomic<UInt64>(0)
 
-    private init(channel: any Channel, handler: NIOLoopBound<PingPongClientHandler>) {
+    private init(channel: any Channel, handler: NIOLoopBound<PingPongClientHandler<Answer>>) {
         self.channel = channel
         self.handler = handler
     }
 
-    static func connect(port: Int) async throws -> PingPongConnection {
+    /// Connects to the ping-pong server on 127.0.0.1:`port`, answers split by `makeDecoder()`'s decoder.
+    static func connect<Decoder: ByteToMessageDecoder>(
+        port: Int,
+        makeDecoder: @escaping @Sendable () -> Decoder
+    ) async throws -> PingPongConnection where Decoder.InboundOut == Answer {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LengthPrefixedFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(PingPongClientHandler())
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(makeDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(PingPongClientHandler<Answer>())
                 }
             }
             .connect(host: "127.0.0.1", port: port)
             .flatMapThrowing { channel in
-                let handler = try channel.pipeline.syncOperations.handler(type: PingPongClientHandler.self)
+                let handler = try channel.pipeline.syncOperations.handler(type: PingPongClientHandler<Answer>.self)
                 return PingPongConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
             }
             .get()
     }
 
-    /// Sends `frame` (length prefix included) and returns the echoed frame.
-    func call(_ frame: ByteBuffer) async throws -> ByteBuffer {
-        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
+    /// A new call id, unique on the connection (codec mode).
+    func makeCallID() -> UInt64 {
+        nextCallID.add(1, ordering: .relaxed).newValue
+    }
+
+    /// Sends `frame` (length prefix included) and returns the answer.
+    func call(_ frame: ByteBuffer) async throws -> Answer {
+        let promise = channel.eventLoop.makePromise(of: Answer.self)
         let handler = self.handler
         channel.eventLoop.execute { handler.value.send(frame, promise: promise) }
         return try await promise.futureResult.get()
@@ -152,33 +163,46 @@ final class PingPongConnection: Sendable {
     func close() async {
         try? await channel.close()
     }
-}
 
-extension PingPongConnection {
-    /// Drives ping-pongs of `payloadSize` bytes: `concurrency` tasks calling in a loop, task `n`
-    /// through connection `n % connections`.
-    static func load(port: Int, payloadSize: Int, shape: LoadShape, timing: Timing) async throws -> Measurement {
+    /// Drives `call` through `shape.connections` connections split by `makeDecoder()`'s decoders:
+    /// `concurrency` tasks calling in a loop, task `n` through connection `n % connections`.
+    static func load<Decoder: ByteToMessageDecoder>(
+        port: Int,
+        makeDecoder: @escaping @Sendable () -> Decoder,
+        shape: LoadShape,
+        timing: Timing,
+        call: @escaping @Sendable (PingPongConnection) async throws -> Void
+    ) async throws -> Measurement where Decoder.InboundOut == Answer {
         var connections: [PingPongConnection] = []
         for _ in 0..<shape.connections {
-            connections.append(try await PingPongConnection.connect(port: port))
+            connections.append(try await connect(port: port, makeDecoder: makeDecoder))
         }
-        var frame = ByteBuffer()
-        frame.writeInteger(UInt32(payloadSize), endianness: .big)
-        frame.writeRepeatingByte(0x61, count: payloadSize)
-        let request = frame
         let open = connections
         do {
             let measurement = try await Load.measure(workers: shape.concurrency, timing: timing) { worker in
-                let answer = try await open[worker % open.count].call(request)
-                guard answer.readableBytes == request.readableBytes else {
-                    throw BenchError("ping-pong answered \(answer.readableBytes) bytes")
-                }
+                try await call(open[worker % open.count])
             }
             for connection in connections { await connection.close() }
             return measurement
         } catch {
             for connection in connections { await connection.close() }
             throw error
+        }
+    }
+}
+
+extension PingPongConnection where Answer == ByteBuffer {
+    /// Drives ping-pongs of `payloadSize` bytes.
+    static func load(port: Int, payloadSize: Int, shape: LoadShape, timing: Timing) async throws -> Measurement {
+        var frame = ByteBuffer()
+        frame.writeInteger(UInt32(payloadSize), endianness: .big)
+        frame.writeRepeatingByte(0x61, count: payloadSize)
+        let request = frame
+        return try await load(port: port, makeDecoder: { LengthPrefixedFrameDecoder() }, shape: shape, timing: timing) { connection in
+            let answer = try await connection.call(request)
+            guard answer.readableBytes == request.readableBytes else {
+                throw BenchError("ping-pong answered \(answer.readableBytes) bytes")
+            }
         }
     }
 }
