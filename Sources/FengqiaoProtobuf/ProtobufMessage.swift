@@ -199,7 +199,7 @@ public enum _ProtobufDecoding {
 
     /// Gives back what ``unpack(_:descriptor:scratch:as:)`` took off the scratch.
     public static func free(_ unpacked: UnsafeRawPointer, scratch: UnsafeMutableRawBufferPointer) {
-        let allocator = scratch.baseAddress!.assumingMemoryBound(to: ProtobufCAllocator.self)
+        let allocator = ProtobufUnpackScratch.allocator(setUpIn: scratch)
         protobuf_c_message_free_unpacked(
             UnsafeMutableRawPointer(mutating: unpacked).assumingMemoryBound(to: ProtobufCMessage.self),
             allocator

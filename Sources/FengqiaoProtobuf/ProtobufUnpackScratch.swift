@@ -32,7 +32,12 @@ struct ProtobufUnpackScratch {
         ))
         let region = UnsafeMutableRawPointer(header) + MemoryLayout<Header>.offset(of: \Header.region)!
         header.pointee.allocator.allocator_data = region
-        return UnsafeMutableRawPointer(header).assumingMemoryBound(to: ProtobufCAllocator.self)
+        return allocator(setUpIn: buffer)
+    }
+
+    /// The allocator ``allocator(in:)`` set up at the head of `buffer`.
+    static func allocator(setUpIn buffer: UnsafeMutableRawBufferPointer) -> UnsafeMutablePointer<ProtobufCAllocator> {
+        (buffer.baseAddress! + MemoryLayout<Header>.offset(of: \Header.allocator)!).assumingMemoryBound(to: ProtobufCAllocator.self)
     }
 
     /// What the head of the buffer holds.
