@@ -8,9 +8,10 @@ internal import Darwin
 ///
 /// Generated code builds a message's C struct tree here (the structs, strings, byte buffers and
 /// arrays they point to) and hands it to libprotobuf-c's pack; everything is released when the
-/// arena is. Small allocations are carved from blocks, the first of 1 KiB (enough for most
-/// messages, and small enough for `malloc`'s per-thread cache), the others of 16 KiB, so encoding
-/// a message with ten thousand strings costs a handful of `malloc` calls, not ten thousand.
+/// arena is. Small allocations are carved from blocks: the first, of 1 KiB (enough for most
+/// messages), is on the stack of the encoder (``withStackBlock(_:)``), the others of 16 KiB on
+/// the heap, so encoding a small message takes no heap memory for its structs, and one with ten
+/// thousand strings a handful of allocations, not ten thousand.
 ///
 /// Used by generated code only; not API.
 public final class ProtobufArena {
@@ -22,22 +23,18 @@ public final class ProtobufArena {
     // overlappingly; so the state is exempt from the run-time exclusivity checks, which cost
     // more than the pointer arithmetic they guard.
 
-    /// The first block, kept apart so that an arena that needs one block allocates no array.
-    @exclusivity(unchecked) private var firstBlock: UnsafeMutableRawPointer?
+    /// The blocks taken from the heap.
     @exclusivity(unchecked) private var blocks: [UnsafeMutableRawPointer] = []
-    @exclusivity(unchecked) private var next: UnsafeMutableRawPointer?
-    @exclusivity(unchecked) private var remaining = 0
+    @exclusivity(unchecked) private var next: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var remaining: Int
     /// The copied strings that hold U+0000, which libprotobuf-c's pack would cut at the first NUL.
     @exclusivity(unchecked) private(set) var stringsWithNUL: [UnsafeMutablePointer<CChar>] = []
 
-    /// Creates an empty arena.
-    public init() {}
-
-    /// Creates an arena whose first block is `buffer`, which the caller owns and keeps alive while
-    /// the arena is used; see ``withStackBlock(_:)``. Not API.
+    /// Creates an arena whose first block is `buffer` (not empty), which the caller owns and keeps
+    /// alive while the arena is used; see ``withStackBlock(_:)``. Not API.
     @usableFromInline
     init(_borrowing buffer: UnsafeMutableRawBufferPointer) {
-        next = buffer.baseAddress
+        next = buffer.baseAddress!
         remaining = buffer.count
     }
 
@@ -54,7 +51,6 @@ public final class ProtobufArena {
     }
 
     deinit {
-        firstBlock?.deallocate()
         for block in blocks {
             block.deallocate()
         }
@@ -68,18 +64,13 @@ public final class ProtobufArena {
             blocks.append(block)
             return block
         }
-        if size > remaining || next == nil {
-            let blockSize = next == nil && size <= Self.firstBlockSize ? Self.firstBlockSize : Self.blockSize
-            let block = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: Self.alignment)
-            if firstBlock == nil {
-                firstBlock = block
-            } else {
-                blocks.append(block)
-            }
+        if size > remaining {
+            let block = UnsafeMutableRawPointer.allocate(byteCount: Self.blockSize, alignment: Self.alignment)
+            blocks.append(block)
             next = block
-            remaining = blockSize
+            remaining = Self.blockSize
         }
-        let pointer = next.unsafelyUnwrapped
+        let pointer = next
         next = pointer + size
         remaining -= size
         return pointer

@@ -130,7 +130,7 @@ extension ProtobufMessage {
         let descriptor = Self._protobufDescriptor
         self = try withUnsafeTemporaryAllocation(
             byteCount: _ProtobufDecoding.scratchByteCount(forEncodingOf: bytes.count),
-            alignment: 16
+            alignment: _ProtobufDecoding.scratchAlignment
         ) { scratch in
             let unpacked = try _ProtobufDecoding.unpack(bytes, descriptor: descriptor, scratch: scratch, as: Self.self)
             defer { _ProtobufDecoding.free(unpacked, scratch: scratch) }
@@ -151,6 +151,9 @@ public enum _ProtobufDecoding {
     public static func scratchByteCount(forEncodingOf count: Int) -> Int {
         ProtobufUnpackScratch.byteCount(forEncodingOf: count)
     }
+
+    /// The alignment the scratch buffer needs.
+    public static let scratchAlignment = ProtobufUnpackScratch.alignment
 
     /// Unpacks `bytes` with libprotobuf-c, taking memory from `scratch` (16-byte aligned, of
     /// ``scratchByteCount(forEncodingOf:)`` bytes) first, and refuses strings libprotobuf-c cut
@@ -182,17 +185,14 @@ public enum _ProtobufDecoding {
         }
         // Unpack cut every string at its first NUL; refuse rather than read the shortened text.
         // Only an encoding with a zero byte somewhere can hold one, so most skip the field walk.
-        let path: ProtobufFieldPath?
-        do {
+        do throws(ProtobufDecodingError) {
             let hasZeroByte = bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
-            path = hasZeroByte ? try firstString(with: .nul, in: bytes, of: descriptor, as: type) : nil
+            if hasZeroByte, let path = try firstString(with: .nul, in: bytes, of: descriptor, as: type) {
+                throw ProtobufDecodingError(code: .nulInString, messageName: type.protoMessageName, field: path.description)
+            }
         } catch {
             protobuf_c_message_free_unpacked(unpacked, allocator)
             throw error
-        }
-        if let path {
-            protobuf_c_message_free_unpacked(unpacked, allocator)
-            throw ProtobufDecodingError(code: .nulInString, messageName: type.protoMessageName, field: path.description)
         }
         return UnsafeRawPointer(unpacked)
     }

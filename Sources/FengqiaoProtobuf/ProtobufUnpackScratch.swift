@@ -56,8 +56,9 @@ struct ProtobufUnpackScratch {
         var next: UnsafeMutableRawPointer
     }
 
-    /// Every piece is aligned as `malloc` aligns, to 16 bytes, in the buffer and off it.
-    private static let alignment = 16
+    /// Every piece is aligned as `malloc` aligns, to 16 bytes, in the buffer and off it; so is the
+    /// buffer.
+    static let alignment = 16
 
     private static let allocate: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = { data, size in
         let region = data!.assumingMemoryBound(to: Region.self)

@@ -73,7 +73,8 @@ enum MessageEmitter {
             writer.line("public static let protoMessageName = \"\(message.fullName)\"")
             writer.line()
             // Read once from an initialized struct: Swift cannot take the address of protoc-c's
-            // constant descriptor itself. The pointer is to constant data, hence unsafe yet safe.
+            // constant descriptor itself. `nonisolated(unsafe)` because pointers are not
+            // `Sendable`; this one points to constant data.
             writer.block("nonisolated(unsafe) public static let _protobufDescriptor: UnsafeRawPointer? = {", close: "}()") { writer in
                 writer.line("var message = \(cType)()")
                 writer.line("\(entry.cFunctionPrefix)__init(&message)")

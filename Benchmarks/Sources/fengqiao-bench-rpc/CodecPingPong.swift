@@ -25,7 +25,15 @@ enum CodecPingPong {
 
     /// Drives codec ping-pongs of `request` through the ping-pong server.
     static func load(port: Int, request: TestingV1.EchoRequest, shape: LoadShape, timing: Timing) async throws -> Measurement {
-        try await PingPongConnection<InboundEnvelope>.load(port: port, request: request, shape: shape, timing: timing)
+        let expected = request.text.utf8.count
+        return try await PingPongConnection<InboundEnvelope>.load(
+            port: port, makeDecoder: { EnvelopeFrameDecoder() }, shape: shape, timing: timing
+        ) { connection in
+            let answer = try await connection.echo(request)
+            guard answer.text.utf8.count == expected else {
+                throw BenchError("codec ping-pong answered \(answer.text.utf8.count) bytes of text")
+            }
+        }
     }
 
     /// The answer's frame: the request's text and fields echoed, as the benchmark's Echo service does.
@@ -46,34 +54,6 @@ enum CodecPingPong {
     }
 }
 
-/// The server end in codec mode: decodes each envelope and its request, answers from a task.
-final class CodecPingPongServerHandler: ChannelInboundHandler {
-    typealias InboundIn = InboundEnvelope
-    typealias OutboundOut = ByteBuffer
-
-    private var executor: EventLoopTaskExecutor?
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        if CodecPingPong.answersFromTasks { executor = EventLoopTaskExecutor(context.eventLoop) }
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let received = unwrapInboundIn(data)
-        guard let executor else {
-            context.write(wrapOutboundOut(CodecPingPong.answer(to: received)), promise: nil)
-            return
-        }
-        let channel = context.channel
-        Task.immediate(executorPreference: executor) {
-            channel.write(CodecPingPong.answer(to: received), promise: nil)
-        }
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        context.flush()
-    }
-}
-
 extension PingPongConnection where Answer == InboundEnvelope {
     /// Sends `request` in a request envelope as `RPCClient` does and returns the answer's message.
     func echo(_ request: TestingV1.EchoRequest) async throws -> TestingV1.EchoResponse {
@@ -89,16 +69,5 @@ extension PingPongConnection where Answer == InboundEnvelope {
             throw BenchError("codec ping-pong answered \(status.code): \(status.message)")
         }
         return try answer.payload.withUnsafeReadableBytes { try TestingV1.EchoResponse(serializedBytes: $0) }
-    }
-
-    /// Drives codec ping-pongs of `request` (see ``CodecPingPong``).
-    static func load(port: Int, request: TestingV1.EchoRequest, shape: LoadShape, timing: Timing) async throws -> Measurement {
-        let expected = request.text.utf8.count
-        return try await load(port: port, makeDecoder: { EnvelopeFrameDecoder() }, shape: shape, timing: timing) { connection in
-            let answer = try await connection.echo(request)
-            guard answer.text.utf8.count == expected else {
-                throw BenchError("codec ping-pong answered \(answer.text.utf8.count) bytes of text")
-            }
-        }
     }
 }

@@ -22,33 +22,41 @@ struct LengthPrefixedFrameDecoder: ByteToMessageDecoder {
     }
 }
 
-/// The server end: echoes every frame, one flush per read from the socket.
+/// The server end: answers every frame it reads, one flush per read from the socket. The bare
+/// ping-pong's answer is the frame itself; the codec mode's is ``CodecPingPong/answer(to:)``.
 ///
-/// With `FENGQIAO_BENCH_PING_PONG_TASKS=1` in its environment, each frame is echoed from a task of
-/// its own, started at once on the connection's event loop as the suite's server starts a call's
-/// task: a diagnostic that prices the task per call alone (`scripts/bench-rpc-cost --system
-/// ping-pong`), not one of the compared systems.
-final class PingPongServerHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
+/// With `fromTasks`, each frame is answered from a task of its own, started at once on the
+/// connection's event loop as the suite's server starts a call's task. For the bare ping-pong
+/// that is `FENGQIAO_BENCH_PING_PONG_TASKS=1` in its environment: a diagnostic that prices the
+/// task per call alone (`scripts/bench-rpc-cost --system ping-pong`), not one of the compared
+/// systems.
+final class PingPongServerHandler<Request: Sendable>: ChannelInboundHandler {
+    typealias InboundIn = Request
     typealias OutboundOut = ByteBuffer
 
-    static let echoesFromTasks = ProcessInfo.processInfo.environment["FENGQIAO_BENCH_PING_PONG_TASKS"] == "1"
-
+    private let fromTasks: Bool
+    private let answer: @Sendable (Request) -> ByteBuffer
     private var executor: EventLoopTaskExecutor?
 
+    init(fromTasks: Bool, answer: @escaping @Sendable (Request) -> ByteBuffer) {
+        self.fromTasks = fromTasks
+        self.answer = answer
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
-        if Self.echoesFromTasks { executor = EventLoopTaskExecutor(context.eventLoop) }
+        if fromTasks { executor = EventLoopTaskExecutor(context.eventLoop) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let request = unwrapInboundIn(data)
         guard let executor else {
-            context.write(data, promise: nil)
+            context.write(wrapOutboundOut(answer(request)), promise: nil)
             return
         }
-        let frame = unwrapInboundIn(data)
         let channel = context.channel
+        let answer = self.answer
         Task.immediate(executorPreference: executor) {
-            channel.write(frame, promise: nil)
+            channel.write(answer(request), promise: nil)
         }
     }
 
@@ -58,6 +66,8 @@ final class PingPongServerHandler: ChannelInboundHandler {
 }
 
 enum PingPongServer {
+    static let echoesFromTasks = ProcessInfo.processInfo.environment["FENGQIAO_BENCH_PING_PONG_TASKS"] == "1"
+
     /// Listens on 127.0.0.1 and returns the bound channel.
     static func start(port: Int) async throws -> any Channel {
         try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -66,12 +76,13 @@ enum PingPongServer {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
                     if CodecPingPong.isOn {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(EnvelopeFrameDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(CodecPingPongServerHandler())
+                        try sync.addHandler(ByteToMessageHandler(EnvelopeFrameDecoder()))
+                        try sync.addHandler(PingPongServerHandler(fromTasks: CodecPingPong.answersFromTasks, answer: CodecPingPong.answer(to:)))
                     } else {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LengthPrefixedFrameDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(PingPongServerHandler())
+                        try sync.addHandler(ByteToMessageHandler(LengthPrefixedFrameDecoder()))
+                        try sync.addHandler(PingPongServerHandler<ByteBuffer>(fromTasks: echoesFromTasks) { $0 })
                     }
                 }
             }
