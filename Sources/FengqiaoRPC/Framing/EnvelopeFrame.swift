@@ -2,6 +2,12 @@ internal import CFengqiaoMessages
 import FengqiaoProtobuf
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What goes into a frame's payload: bytes already encoded, or a message that libprotobuf-c
 /// packs straight into the frame.
 enum FramePayload: Sendable {
@@ -24,9 +30,13 @@ extension RPCV1.Envelope {
     /// not used), in a buffer allocated at its exact size: see
     /// ``ByteBuffer/writeEnvelopeFrame(_:payload:)``.
     ///
+    /// `entry`, when given, goes into the frame as one more `metadata` entry, unless `metadata`
+    /// has its key already: a server's answers carry the call's request id this way, without a
+    /// dictionary made for it on every call.
+    ///
     /// - Throws: ``ProtobufEncodingError`` when a string of the envelope or the message holds U+0000.
-    func frame(payload: FramePayload) throws -> ByteBuffer {
-        try withFrameParts(payload) { parts, writePayload in
+    func frame(payload: FramePayload, addingMetadata entry: (key: String, value: String)? = nil) throws -> ByteBuffer {
+        try withFrameParts(payload, addingMetadata: entry) { parts, writePayload in
             var buffer = ByteBufferAllocator().buffer(capacity: 4 + parts.size)
             buffer.write(parts, payload: writePayload)
             return buffer
@@ -37,16 +47,18 @@ extension RPCV1.Envelope {
     /// and what writes the payload, while the arena lives.
     fileprivate func withFrameParts<Result>(
         _ payload: FramePayload,
+        addingMetadata entry: (key: String, value: String)? = nil,
         _ body: (EnvelopeFrameParts, (UnsafeMutableRawBufferPointer) -> Void) -> Result
     ) throws -> Result {
-        try ProtobufArena.withStackBlock { arena in
+        let entry = entry.flatMap { metadata.isEmpty || metadata[$0.key] == nil ? $0 : nil }
+        return try ProtobufArena.withStackBlock { arena in
             switch payload {
             case .encoded(let bytes):
-                let parts = try EnvelopeFrameParts(self, in: arena, payloadSize: bytes.count)
+                let parts = try EnvelopeFrameParts(self, addingMetadata: entry, in: arena, payloadSize: bytes.count)
                 return body(parts) { buffer in bytes.withUnsafeBytes { buffer.copyMemory(from: $0) } }
             case .message(let message):
                 let packing = try arena.prepare(message)
-                let parts = try EnvelopeFrameParts(self, in: arena, payloadSize: packing.size)
+                let parts = try EnvelopeFrameParts(self, addingMetadata: entry, in: arena, payloadSize: packing.size)
                 return body(parts) { packing.write(into: $0) }
             }
         }
@@ -144,8 +156,10 @@ private struct EnvelopeFrameParts {
     /// The frame's size after its 4-byte length prefix.
     let size: Int
 
+    /// `entry` is added to the envelope's `metadata` (whose keys it is not among).
+    ///
     /// - Throws: ``ProtobufEncodingError`` when a string of the envelope holds U+0000.
-    init(_ envelope: RPCV1.Envelope, in arena: ProtobufArena, payloadSize: Int) throws {
+    init(_ envelope: RPCV1.Envelope, addingMetadata entry: (key: String, value: String)?, in arena: ProtobufArena, payloadSize: Int) throws {
         // The envelope's structs are made once; its `status` and `go_away` then move to a second
         // envelope struct of their own, packed after the payload.
         let made: UnsafeMutableRawPointer
@@ -158,6 +172,9 @@ private struct EnvelopeFrameParts {
             made = try arena.make(withoutPayload)
         }
         let head = made.assumingMemoryBound(to: Fengqiao__Rpc__V1__Envelope.self)
+        if let entry {
+            try Self.add(entry, to: head, in: arena)
+        }
         if head.pointee.status != nil || head.pointee.go_away != nil {
             let tail = arena.allocate(Fengqiao__Rpc__V1__Envelope.self)
             fengqiao__rpc__v1__envelope__init(tail)
@@ -174,6 +191,39 @@ private struct EnvelopeFrameParts {
         // proto3 leaves an empty `bytes` field out.
         let payloadField = payloadSize == 0 ? 0 : 1 + ProtobufVarint.length(of: payloadSize) + payloadSize
         size = first.size + payloadField + (last?.size ?? 0)
+    }
+
+    /// Adds `entry` to the envelope struct's `metadata`, in key order as the generated code sorts
+    /// the map (byte order, which is Swift's order for the ASCII keys of metadata).
+    private static func add(
+        _ entry: (key: String, value: String),
+        to envelope: UnsafeMutablePointer<Fengqiao__Rpc__V1__Envelope>,
+        in arena: ProtobufArena
+    ) throws {
+        let noted = arena._stringsWithNULCount
+        let item = arena.allocate(Fengqiao__Rpc__V1__Envelope__MetadataEntry.self)
+        fengqiao__rpc__v1__envelope__metadata_entry__init(item)
+        if !entry.key.isEmpty { item.pointee.key = arena.string(entry.key) }
+        if !entry.value.isEmpty { item.pointee.value = arena.string(entry.value) }
+        guard arena._stringsWithNULCount == noted else {
+            throw ProtobufEncodingError(code: .nulInString, messageName: RPCV1.Envelope.protoMessageName, field: "metadata")
+        }
+        typealias Entry = UnsafeMutablePointer<Fengqiao__Rpc__V1__Envelope__MetadataEntry>?
+        let count = envelope.pointee.n_metadata
+        let entries = arena.allocate(byteCount: MemoryLayout<Entry>.stride * (count + 1)).bindMemory(to: Entry.self, capacity: count + 1)
+        var position = 0
+        for index in 0..<count {
+            let existing = envelope.pointee.metadata[index]
+            if position == index, let key = existing?.pointee.key, let newKey = item.pointee.key, strcmp(newKey, key) < 0 {
+                entries[position] = item
+                position += 1
+            }
+            entries[position] = existing
+            position += 1
+        }
+        if position == count { entries[position] = item }
+        envelope.pointee.metadata = entries
+        envelope.pointee.n_metadata = count + 1
     }
 }
 

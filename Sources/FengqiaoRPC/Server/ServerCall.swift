@@ -38,21 +38,23 @@ struct ServerCall {
     private func answer(with result: Result<ServerResponse, any Error>, context: ServerContext, responder: CallResponder) {
         // An interruption has answered already.
         guard end.complete() else { return }
-        var answer = end.answerEnvelope()
+        // The request id goes into the frame with the metadata the answer has (see `frame`).
+        var answer = end.answerEnvelope(withRequestID: false)
         var payload: FramePayload?
         switch result {
         case .success(let response):
             answer.status = RPCV1.Status(code: .ok)
-            answer.metadata.merge(response.metadata) { _, new in new }
+            answer.metadata = response.metadata
             if !end.isServerStreaming { payload = response.body }
         case .failure(let error):
             let rpcError = Self.rpcError(for: error, context: context)
             answer.status = rpcError.status
-            answer.metadata.merge(rpcError.metadata) { _, new in new }
+            answer.metadata = rpcError.metadata
         }
         // The response is packed straight into the frame, here, on the call's own thread.
         do {
-            responder.sendLast(frame: try answer.frame(payload: payload ?? .encoded([])))
+            let frame = try answer.frame(payload: payload ?? .encoded([]), addingMetadata: (RPCMetadataKey.requestID, context.requestID))
+            responder.sendLast(frame: frame)
         } catch {
             // A string holds U+0000, which libprotobuf-c cannot encode: the handler's fault,
             // answered as such rather than cut short or not at all.
@@ -112,14 +114,14 @@ final class CallEnd: Sendable {
     private let state = Mutex(State())
 
     /// The call's context, with its request id and deadline counted from now.
-    init(_ received: InboundEnvelope, shared: ServerShared, channel: any Channel, peer: SocketAddress?) {
+    init(_ received: InboundEnvelope, isServerStreaming: Bool, shared: ServerShared, channel: any Channel, peer: SocketAddress?) {
         let requestID = received.envelope.metadata[RPCMetadataKey.requestID].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
             ?? shared.makeRequestID()
         let timeout: Duration? =
             received.envelope.timeoutMs > 0
             ? .milliseconds(Int64(received.envelope.timeoutMs)) : shared.configuration.defaultTimeout
         self.callID = received.envelope.callID
-        self.isServerStreaming = shared.isServerStreaming(received.envelope.method)
+        self.isServerStreaming = isServerStreaming
         self.deadline = timeout.map { NIODeadline.now() + TimeAmount($0) }
         self.channel = channel
         self.context = ServerContext(
@@ -171,12 +173,12 @@ final class CallEnd: Sendable {
         }
     }
 
-    /// The final envelope's common part: kind, call id and request id.
-    func answerEnvelope() -> RPCV1.Envelope {
+    /// The final envelope's common part: kind, call id and, unless left to the frame, request id.
+    func answerEnvelope(withRequestID: Bool = true) -> RPCV1.Envelope {
         var answer = RPCV1.Envelope()
         answer.kind = isServerStreaming ? .endOfStream : .response
         answer.callID = callID
-        answer.metadata[RPCMetadataKey.requestID] = context.requestID
+        if withRequestID { answer.metadata[RPCMetadataKey.requestID] = context.requestID }
         return answer
     }
 }

@@ -53,10 +53,11 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     func received(_ received: InboundEnvelope) {
         switch received.envelope.kind {
         case .request:
-            guard let end = accept(received) else { return }
+            let method = shared.method(at: received.envelope.method)
+            guard let end = accept(received, isServerStreaming: method?.isServerStreaming ?? false) else { return }
             if let deadline = end.deadline { watchDeadline(deadline) }
             activity.add(1)
-            let call = shared.prepare(received)
+            let call = shared.prepare(received, method: method)
             let operation: @Sendable () async -> Void = {
                 // The answer is written before the close, and a close flushes (see FlushCoalescer).
                 await ServerCall(call: call, connection: self, end: end).run()
@@ -155,10 +156,10 @@ final class ServerConnection: Sendable, NIOScheduledCallbackHandler {
     }
 
     /// Registers a new call, or answers it at once when the connection cannot take it.
-    private func accept(_ received: InboundEnvelope) -> CallEnd? {
+    private func accept(_ received: InboundEnvelope, isServerStreaming: Bool) -> CallEnd? {
         enum Verdict { case accept(CallEnd), reject(RPCError), ignore }
         let limit = shared.configuration.maximumConcurrentCallsPerConnection
-        let end = CallEnd(received, shared: shared, channel: channel, peer: peer)
+        let end = CallEnd(received, isServerStreaming: isServerStreaming, shared: shared, channel: channel, peer: peer)
         let callID = end.callID
         let verdict: Verdict = state.withLock { state in
             if callID == 0 || state.calls[callID] != nil {

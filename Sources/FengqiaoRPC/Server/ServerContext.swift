@@ -43,8 +43,6 @@ public struct ServerContext: Sendable {
     private var loggerHasCallMetadata = false
     /// The caller's identity, attached by an authentication interceptor.
     public var identity: (any Sendable)?
-    /// Metadata to return with the answer, set by the handler or interceptors.
-    public var responseMetadata: [String: String] = [:]
 
     /// Creates a context; the server does this for every call.
     public init(

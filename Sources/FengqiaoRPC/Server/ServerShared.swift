@@ -8,7 +8,8 @@ final class ServerShared: Sendable {
     let router: RPCRouter
     let interceptors: [any ServerInterceptor]
     let logger: Logger
-    private let streamingPaths: Set<String>
+    /// Each method's route and kind, found with one lookup per call.
+    private let methods: [String: Method]
     private let requestCounter = Atomic<UInt64>(0)
     private let prefix: String
 
@@ -17,36 +18,78 @@ final class ServerShared: Sendable {
         self.router = router
         self.interceptors = interceptors
         self.logger = logger
-        self.streamingPaths = Set(router.services.flatMap { $0.methods.filter(\.isServerStreaming).map(\.path) })
+        let streamingPaths = Set(router.services.flatMap { $0.methods.filter(\.isServerStreaming).map(\.path) })
+        var methods: [String: Method] = [:]
+        for (path, route) in router.routes {
+            methods[path] = Method(route: route, isServerStreaming: streamingPaths.contains(path))
+        }
+        self.methods = methods
         // Six characters: with the counter, an id stays within a small string's 15 bytes (no
         // allocation) for the server's first hundred million calls.
         self.prefix = String(UInt64.random(in: 60_466_176..<2_176_782_336), radix: 36)
     }
 
-    func isServerStreaming(_ path: String) -> Bool {
-        streamingPaths.contains(path)
+    /// A method the server offers: its route, and whether it streams its answer.
+    struct Method: Sendable {
+        let route: RPCRouter.Route
+        let isServerStreaming: Bool
+    }
+
+    /// The method at `path`, or `nil` when the server has none there.
+    func method(at path: String) -> Method? {
+        methods[path]
     }
 
     func makeRequestID() -> String {
-        let n = requestCounter.add(1, ordering: .relaxed).newValue
-        return "\(prefix)-\(n)"
+        Self.requestID(prefix: prefix, number: requestCounter.add(1, ordering: .relaxed).newValue)
     }
 
-    /// What `envelope`'s call will run, made in the read that brought it.
+    /// `prefix`, a hyphen and `number` in decimal, written straight into the string (an
+    /// interpolation costs several times more, on every call that comes without an id).
+    static func requestID(prefix: String, number: UInt64) -> String {
+        // At least as many digits as `number` has: its bits times log10(2), plus one.
+        let digits = (64 - number.leadingZeroBitCount) * 30_103 / 100_000 + 1
+        let capacity = prefix.utf8.count + 1 + digits
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var position = 0
+            for byte in prefix.utf8 {
+                buffer[position] = byte
+                position += 1
+            }
+            buffer[position] = UInt8(ascii: "-")
+            position += 1
+            // The digits, last first from the end, then moved to follow the hyphen.
+            var value = number
+            var end = capacity
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            } while value > 0
+            let length = capacity - end
+            if end > position {
+                for index in 0..<length { buffer[position + index] = buffer[end + index] }
+            }
+            return position + length
+        }
+    }
+
+    /// What `received`'s call will run, made in the read that brought it; `method` is the one at
+    /// its path.
     ///
     /// With no interceptors the request is decoded here, from the frame's bytes, and only the
     /// decoded message is kept: the frame's buffer is free again once the read is done. With
     /// interceptors, which see and may change the encoded request, its bytes are copied out of
     /// the frame into the ``ServerRequest`` they get.
-    func prepare(_ received: InboundEnvelope) -> PreparedCall {
+    func prepare(_ received: InboundEnvelope, method: Method?) -> PreparedCall {
         guard interceptors.isEmpty else {
             return .intercepted(ServerRequest(method: received.envelope.method, payload: Array(received.payload.readableBytesView)))
         }
-        guard let route = router.routes[received.envelope.method] else {
+        guard let method else {
             return .failed(Self.unknownMethod)
         }
         do {
-            return .direct(try received.payload.withUnsafeReadableBytes { try route($0) })
+            return .direct(try received.payload.withUnsafeReadableBytes { try method.route($0) })
         } catch {
             return .failed(error)
         }

@@ -23,6 +23,17 @@ func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable (
 /// Sends `bytes` to the server on a raw TCP connection and returns every envelope it answers
 /// with until it closes the connection.
 func rawExchange(port: Int, bytes: [UInt8]) async throws -> [RPCV1.Envelope] {
+    var received = try await rawExchangeBytes(port: port, bytes: bytes)
+    var decoder = EnvelopeFrameDecoder()
+    var envelopes: [RPCV1.Envelope] = []
+    while let envelope = try decoder.decodeEnvelope(from: &received) {
+        envelopes.append(envelope.wholeEnvelope)
+    }
+    return envelopes
+}
+
+/// Sends `bytes` and returns every byte the server sent back before it closed the connection.
+func rawExchangeBytes(port: Int, bytes: [UInt8]) async throws -> ByteBuffer {
     let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .connect(host: "127.0.0.1", port: port) { channel in
             channel.eventLoop.makeCompletedFuture {
@@ -38,12 +49,7 @@ func rawExchange(port: Int, bytes: [UInt8]) async throws -> [RPCV1.Envelope] {
                 var chunk = chunk
                 received.writeBuffer(&chunk)
             }
-            var decoder = EnvelopeFrameDecoder()
-            var envelopes: [RPCV1.Envelope] = []
-            while let envelope = try decoder.decodeEnvelope(from: &received) {
-                envelopes.append(envelope.wholeEnvelope)
-            }
-            return envelopes
+            return received
         }
     }
 }

@@ -37,11 +37,21 @@ struct InterceptorTests {
         try await withEchoServer(serverInterceptors: [recorder]) { echo, _, _ in
             _ = try await echo.echo(.init(text: "a"), CallOptions(metadata: ["request-id": "abc-1"]))
             _ = try await echo.echo(.init(text: "b"))
+            _ = try await echo.echo(.init(text: "c"))
         }
         let seen = recorder.seen.withLockedValue { $0 }
-        #expect(seen.map(\.method) == ["/fengqiao.testing.v1.Echo/Echo", "/fengqiao.testing.v1.Echo/Echo"])
+        #expect(seen.map(\.method) == Array(repeating: "/fengqiao.testing.v1.Echo/Echo", count: 3))
         #expect(seen.first?.requestID == "abc-1")
-        #expect(seen.last.map { !$0.requestID.isEmpty && $0.requestID != "abc-1" } == true)
+        // The server's own ids: its prefix (six base-36 characters), a hyphen, and its call count.
+        let made = seen.dropFirst().map { $0.requestID.split(separator: "-", omittingEmptySubsequences: false) }
+        #expect(made.count == 2)
+        for parts in made {
+            #expect(parts.count == 2)
+            #expect(parts.first.map { $0.count == 6 && $0.allSatisfy { $0.isNumber || ("a"..."z").contains($0) } } == true)
+        }
+        #expect(made.first?.first == made.last?.first)
+        let numbers = made.compactMap { $0.last.flatMap { Int($0) } }
+        #expect(numbers.count == 2 && numbers[1] == numbers[0] + 1)
     }
 
     @Test("an interceptor can reject a call with a status")

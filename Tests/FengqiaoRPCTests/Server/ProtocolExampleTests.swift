@@ -1,5 +1,6 @@
 import FengqiaoMessages
 import FengqiaoRPC
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 
@@ -52,5 +53,53 @@ struct ProtocolExampleTests {
             try buffer.writeEnvelopeFrame(answer)
             #expect(Array(buffer.readableBytesView) == Self.bytes(Self.responseHex))
         }
+    }
+
+    /// Adds `metadata` to every answer.
+    struct AnswerMetadata: ServerInterceptor {
+        let metadata: [String: String]
+
+        func intercept(request: ServerRequest, context: ServerContext, next: Next) async throws -> ServerResponse {
+            var response = try await next(request, context)
+            response.metadata.merge(metadata) { _, new in new }
+            return response
+        }
+    }
+
+    /// The documented request's answer, as the server sent it, byte for byte.
+    static func answerFrame(adding metadata: [String: String]) async throws -> ByteBuffer {
+        let received = NIOLockedValueBox(ByteBuffer())
+        try await withEchoServer(serverInterceptors: [AnswerMetadata(metadata: metadata)]) { _, server, _ in
+            let port = try await server.listeningPort()
+            var goAway = ByteBuffer()
+            try goAway.writeEnvelopeFrame(RPCV1.Envelope(kind: .goAway, goAway: RPCV1.GoAway(reason: .shuttingDown)))
+            let bytes = try await rawExchangeBytes(port: port, bytes: Self.bytes(Self.requestHex) + Array(goAway.readableBytesView))
+            received.withLockedValue { $0 = bytes }
+        }
+        return received.withLockedValue { $0 }
+    }
+
+    @Test("an answer's metadata holds the request id among the handler's keys, in key order")
+    func answerMetadataOrder() async throws {
+        let received = try await Self.answerFrame(adding: ["z-last": "2", "a-first": "1"])
+        let length = try #require(received.getInteger(at: received.readerIndex, as: UInt32.self))
+        let frame = try #require(received.getSlice(at: received.readerIndex, length: 4 + Int(length)))
+        // Keys sorted by hand: "a-first" < "request-id" < "z-last".
+        let expected = RPCV1.Envelope(
+            kind: .response, callID: 1, metadata: ["a-first": "1", "request-id": "r1", "z-last": "2"],
+            payload: try TestingV1.EchoResponse(text: "hi").serializedBytes(), status: RPCV1.Status(code: .ok))
+        var expectedFrame = ByteBuffer()
+        try expectedFrame.writeEnvelopeFrame(expected)
+        // The generated encoder sorts a map's keys; the server's frame must hold the same bytes.
+        #expect(Array(frame.readableBytesView) == Array(expectedFrame.readableBytesView))
+    }
+
+    @Test("a request id the answer's metadata sets replaces the call's")
+    func answerMetadataRequestID() async throws {
+        var received = try await Self.answerFrame(adding: ["request-id": "mine"])
+        var decoder = EnvelopeFrameDecoder()
+        let decoded = try decoder.decodeEnvelope(from: &received)
+        let answer = try #require(decoded)
+        #expect(answer.envelope.metadata == ["request-id": "mine"])
     }
 }
