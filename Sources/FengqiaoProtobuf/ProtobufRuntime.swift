@@ -72,12 +72,24 @@ public enum ProtobufRuntime {
         _ transform: (Entry) throws -> (Key, Value)
     ) throws -> [Key: Value] {
         guard let pointer, count > 0 else { return [:] }
-        var result: [Key: Value] = Dictionary(minimumCapacity: count)
-        for index in 0..<count {
+        func entry(_ index: Int) throws -> (Key, Value) {
             guard let entry = pointer[index] else {
                 throw ProtobufDecodingError(code: .malformed, messageName: message, field: field)
             }
-            let (key, value) = try transform(entry.pointee)
+            return try transform(entry.pointee)
+        }
+        // The usual map of metadata has one entry. A literal stores it with one hash of its key;
+        // an empty dictionary filled by subscript hashes it twice (before and after growing), and
+        // `Dictionary(minimumCapacity:)` runs unspecialised in the standard library, looking up
+        // its storage's generic type on every call.
+        if count == 1 {
+            let (key, value) = try entry(0)
+            return [key: value]
+        }
+        var result: [Key: Value] = [:]
+        result.reserveCapacity(count)
+        for index in 0..<count {
+            let (key, value) = try entry(index)
             result[key] = value
         }
         return result

@@ -61,6 +61,16 @@ import Testing
         #expect(try TestingV1.AllFields(serializedBytes: expected) == message)
     }
 
+    @Test func mapEntriesOneAndManyWithARepeatedKey() throws {
+        // counts, field 30: entries a → 1, b → 2, then a → 3 again, as another writer may send
+        // them (F2 01, length 5, key 0A 01 "a"/"b", value 10 n). The last value of a key wins.
+        let entry: (UInt8, UInt8) -> [UInt8] = { key, value in [0xF2, 0x01, 0x05, 0x0A, 0x01, key, 0x10, value] }
+        let bytes = entry(0x61, 1) + entry(0x62, 2) + entry(0x61, 3)
+        #expect(try TestingV1.AllFields(serializedBytes: bytes).counts == ["a": 3, "b": 2])
+        #expect(try TestingV1.AllFields(serializedBytes: entry(0x62, 2)).counts == ["b": 2])
+        #expect(try TestingV1.AllFields(serializedBytes: entry(0x61, 1) + entry(0x61, 4)).counts == ["a": 4])
+    }
+
     @Test func wrapperCarriesPresenceOfZero() throws {
         // optional_int32, field 33 LEN: (33 << 3) | 2 = 266 -> 0x8A, 0x02; the Int32Value holding 0
         // has no bytes (proto3 omits a zero), so its length is 0. Absent, the field is not written.
