@@ -18,25 +18,60 @@ public struct ProtobufFieldSplit: Sendable, Equatable {
     /// The rest of the encoding, in order: the stretches outside every occurrence of the field.
     /// Empty stretches are left out.
     public let rest: Stretches
+    /// Whether an empty occurrence of the field given as `droppingEmpty` was left out of the rest.
+    public let droppedEmpty: Bool
 
     /// Splits `bytes`, an encoding of a message, around field `number`; `nil` when `bytes` cannot
     /// be read as an encoding.
-    public init?(field number: UInt32, in bytes: UnsafeRawBufferPointer) {
+    ///
+    /// With `emptyField`, a message field whose length-delimited occurrences are all empty (a tag
+    /// and a zero length) is left out of the rest too, and ``droppedEmpty`` tells whether it was.
+    /// Such a field reads as a message with every field at its default, so a reader that sets it
+    /// when the rest lacks it reads the same message; a field with any occurrence that is not
+    /// empty stays, since protobuf-c keeps the last occurrence where protobuf merges them. The
+    /// rest may then hold no zero byte at all, which spares the decoder its search for U+0000 in
+    /// strings.
+    public init?(field number: UInt32, droppingEmpty emptyField: UInt32? = nil, in bytes: UnsafeRawBufferPointer) {
+        guard var split = Self.split(bytes, around: number, droppingEmpty: emptyField) else { return nil }
+        if split.keepsEmptyField && split.droppedEmpty {
+            // Rare: split again, leaving every occurrence of the field in the rest.
+            guard let again = Self.split(bytes, around: number, droppingEmpty: nil) else { return nil }
+            split = again
+        }
+        self.value = split.value
+        self.rest = split.rest
+        self.droppedEmpty = split.droppedEmpty
+    }
+
+    private static func split(
+        _ bytes: UnsafeRawBufferPointer,
+        around number: UInt32,
+        droppingEmpty emptyField: UInt32?
+    ) -> (value: Range<Int>?, rest: Stretches, droppedEmpty: Bool, keepsEmptyField: Bool)? {
         var rest = Stretches()
         var value: Range<Int>?
+        var droppedEmpty = false
+        var keepsEmptyField = false
         var position = 0
         do {
-            try ProtobufWireScan.forEachOccurrence(ofField: number, in: bytes) { whole, occurrence in
+            try ProtobufWireScan.forEachOccurrence(ofField: number, orField: emptyField, in: bytes) { fieldNumber, whole, occurrence in
+                if fieldNumber == number {
+                    value = occurrence
+                } else {
+                    guard occurrence.isEmpty else {
+                        keepsEmptyField = true
+                        return
+                    }
+                    droppedEmpty = true
+                }
                 if whole.lowerBound > position { rest.append(position..<whole.lowerBound) }
                 position = whole.upperBound
-                value = occurrence
             }
         } catch {
             return nil
         }
         if bytes.count > position { rest.append(position..<bytes.count) }
-        self.value = value
-        self.rest = rest
+        return (value, rest, droppedEmpty, keepsEmptyField)
     }
 }
 

@@ -64,9 +64,23 @@ extension ProtobufWireScan {
         in bytes: UnsafeRawBufferPointer,
         _ body: (_ whole: Range<Int>, _ value: Range<Int>) -> Void
     ) throws(Unreadable) {
+        try forEachOccurrence(ofField: number, orField: nil, in: bytes) { _, whole, value in body(whole, value) }
+    }
+
+    /// Hands `body` the length-delimited occurrences of field `number` and of field `other` at
+    /// the top level of `bytes`, in order: the field's number, each whole (tag, length, value)
+    /// and its value alone.
+    ///
+    /// - Throws: ``Unreadable`` as ``forEachOccurrence(ofField:in:_:)``.
+    static func forEachOccurrence(
+        ofField number: UInt32,
+        orField other: UInt32?,
+        in bytes: UnsafeRawBufferPointer,
+        _ body: (_ number: UInt32, _ whole: Range<Int>, _ value: Range<Int>) -> Void
+    ) throws(Unreadable) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         try Message(base: base.assumingMemoryBound(to: UInt8.self), start: 0, end: bytes.count)
-            .forEachOccurrence(ofField: number, body)
+            .forEachOccurrence(ofField: number, orField: other, body)
     }
 }
 
@@ -100,18 +114,20 @@ extension ProtobufWireScan {
             return nil
         }
 
-        /// Hands `body` the ranges, relative to `start`, of the length-delimited occurrences of
-        /// field `number`: each whole (tag, length, value) and its value alone.
+        /// Hands `body` the number and ranges, relative to `start`, of the length-delimited
+        /// occurrences of field `number` and of field `other`: each whole (tag, length, value)
+        /// and its value alone.
         func forEachOccurrence(
             ofField number: UInt32,
-            _ body: (_ whole: Range<Int>, _ value: Range<Int>) -> Void
+            orField other: UInt32?,
+            _ body: (_ number: UInt32, _ whole: Range<Int>, _ value: Range<Int>) -> Void
         ) throws(Unreadable) {
             var position = start
             while position < end {
                 let tagStart = position
                 let (fieldNumber, value) = try readField(at: &position)
-                if fieldNumber == number, let value {
-                    body(tagStart..<value.upperBound, value)
+                if fieldNumber == number || fieldNumber == other, let value {
+                    body(fieldNumber, tagStart..<value.upperBound, value)
                 }
             }
         }

@@ -16,6 +16,38 @@ struct FieldSplitTests {
         #expect(split.rest == [0..<2, 6..<8, 11..<13])
     }
 
+    @Test("empty occurrences of a second field are left out, full ones stay")
+    func droppingEmpty() throws {
+        func split(_ bytes: [UInt8]) -> ProtobufFieldSplit? {
+            bytes.withUnsafeBytes { ProtobufFieldSplit(field: 6, droppingEmpty: 7, in: $0) }
+        }
+        // 08 01 | 3A 00 | 32 01 61: field 7 empty, then field 6.
+        let first = try #require(split([0x08, 0x01, 0x3A, 0x00, 0x32, 0x01, 0x61]))
+        #expect(first.value == 6..<7)
+        #expect(first.rest == [0..<2])
+        #expect(first.droppedEmpty)
+        // 3A 02 08 01: field 7 with a value stays.
+        let full = try #require(split([0x3A, 0x02, 0x08, 0x01]))
+        #expect(full.rest == [0..<4])
+        #expect(!full.droppedEmpty)
+        #expect(full.value == nil)
+        // 3A 00 | 08 01 | 3A 00: both empty occurrences go.
+        let twice = try #require(split([0x3A, 0x00, 0x08, 0x01, 0x3A, 0x00]))
+        #expect(twice.rest == [2..<4])
+        #expect(twice.droppedEmpty)
+        // 3A 00 | 3A 02 08 01 | 3A 00: one occurrence is not empty, so all of them stay.
+        let mixed = try #require(split([0x3A, 0x00, 0x3A, 0x02, 0x08, 0x01, 0x3A, 0x00]))
+        #expect(mixed.rest == [0..<8])
+        #expect(!mixed.droppedEmpty)
+        // Field 7 as a varint (38 00) is not a length-delimited occurrence: it stays.
+        let varint = try #require(split([0x38, 0x00]))
+        #expect(varint.rest == [0..<2])
+        #expect(!varint.droppedEmpty)
+        // Without the second field, an empty field 7 stays.
+        #expect(Self.split([0x3A, 0x00])?.rest == [0..<2])
+        #expect(Self.split([0x3A, 0x00])?.droppedEmpty == false)
+    }
+
     @Test("a field that is not there leaves the whole encoding")
     func absent() throws {
         #expect(Self.split([0x08, 0x01, 0x10, 0x05]) == Self.split([0x08, 0x01, 0x10, 0x05], field: 9))

@@ -232,4 +232,6 @@ extension RPCV1.Envelope {
     static let payloadField: UInt32 = 6
     /// The `payload` field's tag: its number and wire type 2 (length-delimited).
     static let payloadTag = UInt8(payloadField << 3 | 2)
+    /// The number of the `status` field.
+    static let statusField: UInt32 = 7
 }

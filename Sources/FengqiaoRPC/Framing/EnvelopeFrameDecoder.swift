@@ -63,7 +63,8 @@ public struct EnvelopeFrameDecoder: ByteToMessageDecoder {
     ///
     /// libprotobuf-c's unpack decodes the envelope without its payload field, which stays in the
     /// frame and is handed on as a view of it (see ``ProtobufFieldSplit``): no copy of the
-    /// request or response message is made here.
+    /// request or response message is made here. An empty `status` (the one of every OK answer)
+    /// is left out of the unpack too and set afterwards, as unpack would have set it.
     ///
     /// Pure logic without a channel, shared by the handler and the fuzz target.
     /// - Throws: ``FrameError`` for a frame over the limit or an envelope that does not decode.
@@ -89,33 +90,44 @@ public struct EnvelopeFrameDecoder: ByteToMessageDecoder {
     /// The envelope in `frame`, its payload a slice of `frame`.
     private static func envelope(in frame: ByteBuffer) throws -> InboundEnvelope {
         try frame.withUnsafeReadableBytes { bytes in
-            guard let split = ProtobufFieldSplit(field: RPCV1.Envelope.payloadField, in: bytes) else {
+            // An answer's status OK is an empty message (3A 00): set below instead of decoded.
+            let split = ProtobufFieldSplit(field: RPCV1.Envelope.payloadField, droppingEmpty: RPCV1.Envelope.statusField, in: bytes)
+            guard let split else {
                 throw FrameError(code: .malformedEnvelope)
             }
-            let envelope: RPCV1.Envelope
-            switch split.rest.count {
-            case 0:
-                envelope = RPCV1.Envelope()
-            case 1:
-                envelope = try RPCV1.Envelope(serializedBytes: UnsafeRawBufferPointer(rebasing: bytes[split.rest[0]]))
-            default:
-                // The fields around the payload, joined: a few dozen bytes.
-                let count = split.rest.reduce(0) { $0 + $1.count }
-                envelope = try withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { joined in
-                    var position = 0
-                    for stretch in split.rest {
-                        UnsafeMutableRawBufferPointer(rebasing: joined[position..<(position + stretch.count)])
-                            .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[stretch]))
-                        position += stretch.count
-                    }
-                    return try RPCV1.Envelope(serializedBytes: UnsafeRawBufferPointer(joined))
-                }
-            }
+            let envelope = try Self.envelope(around: split, in: bytes)
             guard let value = split.value else { return InboundEnvelope(envelope: envelope, payload: ByteBuffer()) }
             guard let payload = frame.getSlice(at: frame.readerIndex + value.lowerBound, length: value.count) else {
                 throw FrameError(code: .malformedEnvelope)
             }
             return InboundEnvelope(envelope: envelope, payload: payload)
         }
+    }
+
+    /// The envelope's fields but its payload: the rest of `split`, unpacked.
+    private static func envelope(around split: ProtobufFieldSplit, in bytes: UnsafeRawBufferPointer) throws -> RPCV1.Envelope {
+        let envelope: RPCV1.Envelope
+        switch split.rest.count {
+        case 0:
+            envelope = RPCV1.Envelope()
+        case 1:
+            envelope = try RPCV1.Envelope(serializedBytes: UnsafeRawBufferPointer(rebasing: bytes[split.rest[0]]))
+        default:
+            // The fields around the payload, joined: a few dozen bytes.
+            let count = split.rest.reduce(0) { $0 + $1.count }
+            envelope = try withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { joined in
+                var position = 0
+                for stretch in split.rest {
+                    UnsafeMutableRawBufferPointer(rebasing: joined[position..<(position + stretch.count)])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[stretch]))
+                    position += stretch.count
+                }
+                return try RPCV1.Envelope(serializedBytes: UnsafeRawBufferPointer(joined))
+            }
+        }
+        guard split.droppedEmpty, envelope.status == nil else { return envelope }
+        var withStatus = envelope
+        withStatus.status = RPCV1.Status()
+        return withStatus
     }
 }

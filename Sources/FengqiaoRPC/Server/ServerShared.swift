@@ -11,7 +11,7 @@ final class ServerShared: Sendable {
     /// Each method's route and kind, found with one lookup per call.
     private let methods: [String: Method]
     private let requestCounter = Atomic<UInt64>(0)
-    private let prefix: String
+    private let prefix: [UInt8]
 
     init(configuration: RPCServerConfiguration, router: RPCRouter, interceptors: [any ServerInterceptor], logger: Logger) {
         self.configuration = configuration
@@ -26,7 +26,7 @@ final class ServerShared: Sendable {
         self.methods = methods
         // Six characters: with the counter, an id stays within a small string's 15 bytes (no
         // allocation) for the server's first hundred million calls.
-        self.prefix = String(UInt64.random(in: 60_466_176..<2_176_782_336), radix: 36)
+        self.prefix = Array(String(UInt64.random(in: 60_466_176..<2_176_782_336), radix: 36).utf8)
     }
 
     /// A method the server offers: its route, and whether it streams its answer.
@@ -44,33 +44,23 @@ final class ServerShared: Sendable {
         Self.requestID(prefix: prefix, number: requestCounter.add(1, ordering: .relaxed).newValue)
     }
 
-    /// `prefix`, a hyphen and `number` in decimal, written straight into the string (an
-    /// interpolation costs several times more, on every call that comes without an id).
-    static func requestID(prefix: String, number: UInt64) -> String {
-        // At least as many digits as `number` has: its bits times log10(2), plus one.
-        let digits = (64 - number.leadingZeroBitCount) * 30_103 / 100_000 + 1
-        let capacity = prefix.utf8.count + 1 + digits
-        return String(unsafeUninitializedCapacity: capacity) { buffer in
-            var position = 0
-            for byte in prefix.utf8 {
-                buffer[position] = byte
-                position += 1
-            }
-            buffer[position] = UInt8(ascii: "-")
-            position += 1
-            // The digits, last first from the end, then moved to follow the hyphen.
+    /// `prefix`, a hyphen and `number` in decimal, written straight into a buffer on the stack:
+    /// half the work of an interpolation, on every call that comes without an id.
+    static func requestID(prefix: [UInt8], number: UInt64) -> String {
+        // At most 20 digits, the hyphen and the prefix.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.count + 21) { buffer in
+            var start = buffer.count
             var value = number
-            var end = capacity
             repeat {
-                end -= 1
-                buffer[end] = UInt8(ascii: "0") + UInt8(value % 10)
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10)
                 value /= 10
             } while value > 0
-            let length = capacity - end
-            if end > position {
-                for index in 0..<length { buffer[position + index] = buffer[end + index] }
-            }
-            return position + length
+            start -= 1
+            buffer[start] = UInt8(ascii: "-")
+            start -= prefix.count
+            for index in prefix.indices { buffer[start + index] = prefix[index] }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start...]), as: UTF8.self)
         }
     }
 

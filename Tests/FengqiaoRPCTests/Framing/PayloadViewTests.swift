@@ -103,6 +103,25 @@ struct PayloadViewTests {
         #expect(inbound.envelope.callID == 5)
     }
 
+    @Test("an empty status, alone or with a full one, reads as protobuf-c unpacks it", arguments: [
+        // kind RESPONSE (08 02), status empty (3A 00), call id 5 (10 05), status code 5 (3A 02 08 05), status empty.
+        [0x08, 0x02, 0x3A, 0x00, 0x10, 0x05, 0x3A, 0x02, 0x08, 0x05, 0x3A, 0x00],
+        // The same with the full status last.
+        [0x08, 0x02, 0x3A, 0x00, 0x10, 0x05, 0x3A, 0x02, 0x08, 0x05],
+        // Only an empty status: an OK answer.
+        [0x08, 0x02, 0x10, 0x05, 0x3A, 0x00],
+        // An empty status, then a payload and nothing else.
+        [0x3A, 0x00, 0x32, 0x01, 0x61],
+    ] as [[UInt8]])
+    func emptyStatusMerges(bytes: [UInt8]) throws {
+        let whole = try RPCV1.Envelope(serializedBytes: bytes)
+        #expect(whole.status != nil)
+        var decoder = EnvelopeFrameDecoder()
+        var frame = ByteBuffer(bytes: [0, 0, 0, UInt8(bytes.count)] + bytes)
+        let inbound = try #require(try decoder.decodeEnvelope(from: &frame))
+        #expect(inbound.wholeEnvelope == whole)
+    }
+
     @Test("a payload tagged with another wire type is refused, as protobuf-c refuses it")
     func payloadWithWrongWireType() throws {
         // kind REQUEST, then field 6 as a varint (30 01).

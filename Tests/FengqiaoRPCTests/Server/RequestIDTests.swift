@@ -12,13 +12,13 @@ struct RequestIDTests {
         }
         for number in numbers {
             // Swift's own decimal formatting is the reference.
-            #expect(ServerShared.requestID(prefix: "k3x9q1", number: number) == "k3x9q1-" + String(number))
+            #expect(ServerShared.requestID(prefix: Array("k3x9q1".utf8), number: number) == "k3x9q1-" + String(number))
         }
     }
 
     @Test("a longer prefix, and none")
     func prefixes() {
-        #expect(ServerShared.requestID(prefix: "a-much-longer-prefix", number: 42) == "a-much-longer-prefix-42")
-        #expect(ServerShared.requestID(prefix: "", number: 7) == "-7")
+        #expect(ServerShared.requestID(prefix: Array("a-much-longer-prefix".utf8), number: 42) == "a-much-longer-prefix-42")
+        #expect(ServerShared.requestID(prefix: [], number: 7) == "-7")
     }
 }
