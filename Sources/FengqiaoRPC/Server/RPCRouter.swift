@@ -61,7 +61,13 @@ public struct RPCRouter: Sendable {
     ///
     /// Two steps, so that a server can decode the request in the read that brought it, straight
     /// from the bytes read, and keep only the decoded message while the handler runs.
-    typealias Route = @Sendable (_ payload: UnsafeRawBufferPointer) throws -> Handling
+    ///
+    /// A struct around the function: a function stored straight in a dictionary is kept in the
+    /// most general calling convention, so the ``Handling`` it returns would be wrapped in a thunk,
+    /// allocated on every call and adding a level of `await` to it.
+    struct Route: Sendable {
+        let prepare: @Sendable (_ payload: UnsafeRawBufferPointer) throws -> Handling
+    }
     /// The handler's part of a call, with its request decoded.
     typealias Handling = nonisolated(nonsending) @Sendable (ServerContext, CallResponder) async throws -> ServerResponse
 
@@ -80,7 +86,7 @@ public struct RPCRouter: Sendable {
         _ method: ProtobufMethod<Request, Response>,
         handler: nonisolated(nonsending) @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
-        routes[method.path] = { payload in
+        routes[method.path] = Route { payload in
             let message = try Self.decode(Request.self, from: payload)
             return { context, _ in
                 ServerResponse(message: try await handler(message, context))
@@ -93,7 +99,7 @@ public struct RPCRouter: Sendable {
         _ method: ProtobufMethod<Request, Response>,
         handler: nonisolated(nonsending) @escaping @Sendable (Request, ServerStreamWriter<Response>, ServerContext) async throws -> Void
     ) {
-        routes[method.path] = { payload in
+        routes[method.path] = Route { payload in
             let message = try Self.decode(Request.self, from: payload)
             return { context, responder in
                 try await handler(message, ServerStreamWriter(responder: responder), context)

@@ -13,6 +13,8 @@ struct ServerCall {
     let connection: ServerConnection
     let end: CallEnd
 
+    /// Inlined into the call's task: one frame of the task's memory fewer on every call.
+    @inline(__always)
     nonisolated(nonsending) func run() async {
         // The context is read where it is used, from the call's end, not copied out of it.
         let responder = CallResponder(callID: end.callID, channel: connection.channel)

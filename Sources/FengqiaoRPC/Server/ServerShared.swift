@@ -79,7 +79,7 @@ final class ServerShared: Sendable {
             return .failed(Self.unknownMethod)
         }
         do {
-            return .direct(try received.payload.withUnsafeReadableBytes { try method.route($0) })
+            return .direct(try received.payload.withUnsafeReadableBytes { try method.route.prepare($0) })
         } catch {
             return .failed(error)
         }
@@ -102,7 +102,7 @@ final class ServerShared: Sendable {
             guard let route else {
                 throw Self.unknownMethod
             }
-            let handling = try request.payload.withUnsafeBytes { try route($0) }
+            let handling = try request.payload.withUnsafeBytes { try route.prepare($0) }
             return try await handling(context, responder)
         }
         for interceptor in interceptors.reversed() {
