@@ -68,6 +68,7 @@ public struct RPCRouter: Sendable {
     struct Route: Sendable {
         let prepare: @Sendable (_ payload: UnsafeRawBufferPointer) throws -> Handling
     }
+
     /// The handler's part of a call, with its request decoded.
     typealias Handling = nonisolated(nonsending) @Sendable (ServerContext, CallResponder) async throws -> ServerResponse
 
