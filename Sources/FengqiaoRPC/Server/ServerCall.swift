@@ -40,8 +40,7 @@ struct ServerCall {
     private func answer(with result: Result<ServerResponse, any Error>, context: ServerContext, responder: CallResponder) {
         // An interruption has answered already.
         guard end.complete() else { return }
-        // The request id goes into the frame with the metadata the answer has (see `frame`).
-        var answer = end.answerEnvelope(withRequestID: false)
+        var answer = end.answerEnvelope()
         var payload: FramePayload?
         switch result {
         case .success(let response):
@@ -55,8 +54,7 @@ struct ServerCall {
         }
         // The response is packed straight into the frame, here, on the call's own thread.
         do {
-            let frame = try answer.frame(payload: payload ?? .encoded([]), addingMetadata: (RPCMetadataKey.requestID, context.requestID))
-            responder.sendLast(frame: frame)
+            responder.sendLast(frame: try end.frame(of: answer, payload: payload ?? .encoded([])))
         } catch {
             // A string holds U+0000, which libprotobuf-c cannot encode: the handler's fault,
             // answered as such rather than cut short or not at all.
@@ -69,7 +67,8 @@ struct ServerCall {
                 // In the response message.
                 failed.status = Self.rpcError(for: error, context: context).status
             }
-            responder.sendLast(failed)
+            // Holds no string of the handler's: it encodes.
+            if let frame = try? end.frame(of: failed) { responder.sendLast(frame: frame) }
         }
     }
 
@@ -162,7 +161,7 @@ final class CallEnd: Sendable {
         case .cancelled:
             answer.status = RPCV1.Status(code: .cancelled, message: "cancelled by the client")
         }
-        CallResponder(callID: callID, channel: channel).sendLast(answer)
+        if let frame = try? frame(of: answer) { CallResponder(callID: callID, channel: channel).sendLast(frame: frame) }
         task?.cancel()
     }
 
@@ -175,13 +174,21 @@ final class CallEnd: Sendable {
         }
     }
 
-    /// The final envelope's common part: kind, call id and, unless left to the frame, request id.
-    func answerEnvelope(withRequestID: Bool = true) -> RPCV1.Envelope {
+    /// The final envelope's common part: kind and call id; ``frame(of:payload:)`` adds the
+    /// request id.
+    func answerEnvelope() -> RPCV1.Envelope {
         var answer = RPCV1.Envelope()
         answer.kind = isServerStreaming ? .endOfStream : .response
         answer.callID = callID
-        if withRequestID { answer.metadata[RPCMetadataKey.requestID] = context.requestID }
         return answer
+    }
+
+    /// The final envelope `answer` as a frame, with the call's request id in its metadata (unless
+    /// the metadata has one), added to the frame without a dictionary made for it on every call.
+    ///
+    /// - Throws: ``ProtobufEncodingError`` when a string of `answer` or `payload` holds U+0000.
+    func frame(of answer: RPCV1.Envelope, payload: FramePayload = .encoded([])) throws -> ByteBuffer {
+        try answer.frame(payload: payload, addingMetadata: (RPCMetadataKey.requestID, context.requestID))
     }
 }
 

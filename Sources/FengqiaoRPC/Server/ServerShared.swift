@@ -5,7 +5,6 @@ import Synchronization
 /// What every connection of a server shares: configuration, routes, interceptors, logger.
 final class ServerShared: Sendable {
     let configuration: RPCServerConfiguration
-    let router: RPCRouter
     let interceptors: [any ServerInterceptor]
     let logger: Logger
     /// Each method's route and kind, found with one lookup per call.
@@ -15,7 +14,6 @@ final class ServerShared: Sendable {
 
     init(configuration: RPCServerConfiguration, router: RPCRouter, interceptors: [any ServerInterceptor], logger: Logger) {
         self.configuration = configuration
-        self.router = router
         self.interceptors = interceptors
         self.logger = logger
         let streamingPaths = Set(router.services.flatMap { $0.methods.filter(\.isServerStreaming).map(\.path) })
@@ -91,7 +89,7 @@ final class ServerShared: Sendable {
         context: ServerContext,
         responder: CallResponder
     ) async throws -> ServerResponse {
-        try await chain(route: router.routes[request.method], responder: responder)(request, context)
+        try await chain(route: methods[request.method]?.route, responder: responder)(request, context)
     }
 
     private static let unknownMethod = RPCError(.unimplemented, "unknown method")

@@ -33,13 +33,8 @@ struct CallResponder: Sendable {
         try await channel.writeAndFlush(frame)
     }
 
-    /// Sends the call's final answer without waiting for the socket; if the connection is gone,
-    /// nobody waits for the answer any more.
-    func sendLast(_ envelope: RPCV1.Envelope) {
-        channel.writeEnvelope(envelope, promise: nil)
-    }
-
-    /// Sends the call's final answer, already framed, without waiting for the socket.
+    /// Sends the call's final answer, already framed, without waiting for the socket; if the
+    /// connection is gone, nobody waits for the answer any more.
     func sendLast(frame: ByteBuffer) {
         channel.writeAndFlush(frame, promise: nil)
     }
