@@ -13,7 +13,7 @@ extension ChannelPipeline.SynchronousOperations {
             try addHandler(IdleStateHandler(readTimeout: TimeAmount(idleTimeout)))
         }
         try addHandler(FlushCoalescer())
-        try addHandler(ByteToMessageHandler(EnvelopeFrameDecoder(maximumFrameLength: maximumFrameLength)))
+        try addHandler(EnvelopeFrameHandler(maximumFrameLength: maximumFrameLength))
         if idleTimeout != nil, let activity {
             try addHandler(IdleConnectionCloser(activity: activity))
         }

@@ -27,7 +27,7 @@ struct EnvelopeFrameDecoderTests {
     static func channel(maximumFrameLength: Int = 1024) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(EnvelopeFrameDecoder(maximumFrameLength: maximumFrameLength))
+            EnvelopeFrameHandler(maximumFrameLength: maximumFrameLength)
         )
         return channel
     }
@@ -177,5 +177,80 @@ struct EnvelopeFrameDecoderTests {
             }
             #expect(steps < 1000)
         }
+    }
+
+    @Test("frames cut into reads of random sizes all decode, in order", arguments: [7, 99, 2026])
+    func randomReadSizes(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        for _ in 0..<20 {
+            // Empty, small and large frames; reads from 1 byte to several frames long.
+            let envelopes = (0..<Int.random(in: 1...12, using: &random)).map { index -> RPCV1.Envelope in
+                let size = [0, 1, 40, 700, 5000].randomElement(using: &random)!
+                return size == 0 ? RPCV1.Envelope() : Self.request(UInt64(index + 1), text: String(repeating: "路", count: size / 3))
+            }
+            let stream = try envelopes.flatMap(Self.frame)
+            let channel = try Self.channel(maximumFrameLength: 1 << 20)
+            var position = 0
+            while position < stream.count {
+                let end = min(stream.count, position + Int.random(in: 1...12_000, using: &random))
+                try channel.writeInbound(ByteBuffer(bytes: stream[position..<end]))
+                position = end
+            }
+            for envelope in envelopes {
+                #expect(try channel.readInbound(as: InboundEnvelope.self)?.wholeEnvelope == envelope)
+            }
+            #expect(try channel.readInbound(as: InboundEnvelope.self) == nil)
+            #expect(try channel.finish().isClean)
+        }
+    }
+
+    /// The address range of a buffer's readable bytes.
+    static func addresses(of buffer: ByteBuffer) -> Range<UInt> {
+        buffer.withUnsafeReadableBytes { bytes in
+            let start = UInt(bitPattern: bytes.baseAddress)
+            return start..<(start + UInt(bytes.count))
+        }
+    }
+
+    @Test("a frame within one read keeps its payload in that read's bytes; one across reads gets bytes of its own")
+    func payloadsAreViewsOfTheRead() throws {
+        let envelopes = [
+            Self.request(1, text: "第一"),
+            Self.request(2, text: String(repeating: "二", count: 300)),
+            Self.request(3, text: "第三"),
+        ]
+        let frames = try envelopes.map(Self.frame)
+        let channel = try Self.channel()
+        // The first frame and the second's first 100 bytes in one read; the rest of the second
+        // and the whole third in another.
+        let read = ByteBuffer(bytes: frames[0] + frames[1].prefix(100))
+        let rest = ByteBuffer(bytes: frames[1].dropFirst(100) + frames[2])
+        try channel.writeInbound(read)
+        try channel.writeInbound(rest)
+        var received: [InboundEnvelope] = []
+        while let envelope = try channel.readInbound(as: InboundEnvelope.self) {
+            received.append(envelope)
+        }
+        #expect(received.map(\.wholeEnvelope) == envelopes)
+        try #require(received.count == 3)
+        let readRange = Self.addresses(of: read)
+        let restRange = Self.addresses(of: rest)
+        let payloads = received.map { Self.addresses(of: $0.payload) }
+        #expect(readRange.contains(payloads[0].lowerBound) && readRange.contains(payloads[0].upperBound - 1))
+        #expect(!readRange.contains(payloads[1].lowerBound) && !restRange.contains(payloads[1].lowerBound))
+        #expect(restRange.contains(payloads[2].lowerBound) && restRange.contains(payloads[2].upperBound - 1))
+        #expect(try channel.finish().isClean)
+    }
+
+    @Test("after an error nothing more is decoded")
+    func nothingAfterAnError() throws {
+        let channel = try Self.channel()
+        #expect(throws: FrameError(code: .malformedEnvelope)) {
+            try channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 2, 0x0F, 0x01]))
+        }
+        try channel.writeInbound(ByteBuffer(bytes: try Self.frame(Self.request(5))))
+        #expect(try channel.readInbound(as: InboundEnvelope.self) == nil)
+        // Nor is the end of the connection then a truncated frame.
+        #expect(try channel.finish().isClean)
     }
 }
