@@ -141,6 +141,39 @@ indirect enum FieldShape {
         return swiftType
     }
 
+    /// About how many bytes a field of this shape takes inline in its Swift struct: enough to tell
+    /// a message of a few fields from one of dozens. `depth` bounds the walk through messages
+    /// nested in messages (a message that contains itself is refused elsewhere).
+    func estimatedInlineSize(types: TypeTable, depth: Int = 0) -> Int {
+        switch self {
+        case .scalar(let scalar):
+            switch scalar.swiftType {
+            case "Bool": return 1
+            case "Int32", "UInt32", "Float": return 4
+            default: return 8
+            }
+        case .string: return 16
+        case .bytes, .repeated, .map: return 8
+        // A case without payload or `unrecognized(Int32)`: 5 bytes, aligned to 4.
+        case .enumeration: return 8
+        case .message(let entry):
+            guard case .message(let nested) = entry.kind else { return 8 }
+            let size = Self.estimatedSize(of: nested, types: types, depth: depth + 1)
+            // Inline, as an optional; or a box, one reference.
+            return size <= MessageEmitter.largestInlineMessage ? size + 1 : 8
+        case .wrapper(_, let value): return value.estimatedInlineSize(types: types, depth: depth) + 1
+        }
+    }
+
+    /// About how many bytes `message`'s Swift struct takes, each field rounded up to 8 bytes.
+    static func estimatedSize(of message: ProtoMessage, types: TypeTable, depth: Int = 0) -> Int {
+        guard depth < 16 else { return .max / 2 }
+        return message.fields.reduce(0) { size, field in
+            guard let shape = try? FieldShape.of(field, in: message, types: types) else { return size + 8 }
+            return size + (shape.estimatedInlineSize(types: types, depth: depth) + 7) / 8 * 8
+        }
+    }
+
     /// The default value of a field of this shape, as a Swift expression.
     func defaultValue() throws -> String {
         switch self {

@@ -1661,7 +1661,11 @@ extension MediationV1 {
     /// The proto message `fengqiao.mediation.v1.GetDisputeResponse`.
     public struct GetDisputeResponse: Sendable, Hashable {
         /// The field `dispute` (1).
-        public var dispute: MediationV1.Dispute?
+        public var dispute: MediationV1.Dispute? {
+            get { _dispute?.value }
+            set { _dispute = newValue.map { ProtobufBox($0) } }
+        }
+        private var _dispute: ProtobufBox<MediationV1.Dispute>?
 
         /// The field `history` (2).
         public var history: MediationV1.DisputeHistory?
@@ -2209,7 +2213,11 @@ extension MediationV1 {
     /// An overdue dispute and by how much.
     public struct OverdueDispute: Sendable, Hashable {
         /// The field `dispute` (1).
-        public var dispute: MediationV1.Dispute?
+        public var dispute: MediationV1.Dispute? {
+            get { _dispute?.value }
+            set { _dispute = newValue.map { ProtobufBox($0) } }
+        }
+        private var _dispute: ProtobufBox<MediationV1.Dispute>?
 
         /// The stage's time limit for the dispute's level, in hours, when that is what fell due; 0 when a
         /// follow-up visit past its day did.

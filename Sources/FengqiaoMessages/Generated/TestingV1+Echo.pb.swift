@@ -84,7 +84,11 @@ extension TestingV1 {
         public var text: String = ""
 
         /// A message to echo, with every kind of field.
-        public var fields: TestingV1.AllFields?
+        public var fields: TestingV1.AllFields? {
+            get { _fields?.value }
+            set { _fields = newValue.map { ProtobufBox($0) } }
+        }
+        private var _fields: ProtobufBox<TestingV1.AllFields>?
 
         /// When set (not `CODE_OK`), the server fails the call with this code and `text` as its message
         /// instead of echoing, to test error paths.
@@ -111,7 +115,11 @@ extension TestingV1 {
         public var text: String = ""
 
         /// `EchoRequest.fields`, unchanged.
-        public var fields: TestingV1.AllFields?
+        public var fields: TestingV1.AllFields? {
+            get { _fields?.value }
+            set { _fields = newValue.map { ProtobufBox($0) } }
+        }
+        private var _fields: ProtobufBox<TestingV1.AllFields>?
 
         /// Creates a message with every field at its default: zero, empty, or absent.
         public init() {}
