@@ -27,7 +27,7 @@ enum CodecPingPong {
     static func load(port: Int, request: TestingV1.EchoRequest, shape: LoadShape, timing: Timing) async throws -> Measurement {
         let expected = request.text.utf8.count
         return try await PingPongConnection<InboundEnvelope>.load(
-            port: port, makeDecoder: { EnvelopeFrameDecoder() }, shape: shape, timing: timing
+            port: port, makeFramer: { EnvelopeFrameHandler() }, shape: shape, timing: timing
         ) { connection in
             let answer = try await connection.echo(request)
             guard answer.text.utf8.count == expected else {

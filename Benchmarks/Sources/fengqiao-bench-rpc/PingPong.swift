@@ -78,7 +78,7 @@ enum PingPongServer {
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     if CodecPingPong.isOn {
-                        try sync.addHandler(ByteToMessageHandler(EnvelopeFrameDecoder()))
+                        try sync.addHandler(EnvelopeFrameHandler())
                         try sync.addHandler(PingPongServerHandler(fromTasks: CodecPingPong.answersFromTasks, answer: CodecPingPong.answer(to:)))
                     } else {
                         try sync.addHandler(ByteToMessageHandler(LengthPrefixedFrameDecoder()))
@@ -137,16 +137,17 @@ final class PingPongConnection<Answer: Sendable>: Sendable {
         self.handler = handler
     }
 
-    /// Connects to the ping-pong server on 127.0.0.1:`port`, answers split by `makeDecoder()`'s decoder.
-    static func connect<Decoder: ByteToMessageDecoder>(
+    /// Connects to the ping-pong server on 127.0.0.1:`port`, answers split by `makeFramer()`'s
+    /// handler, which passes on `Answer`s.
+    static func connect(
         port: Int,
-        makeDecoder: @escaping @Sendable () -> Decoder
-    ) async throws -> PingPongConnection where Decoder.InboundOut == Answer {
+        makeFramer: @escaping @Sendable () -> any ChannelHandler
+    ) async throws -> PingPongConnection {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(makeDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(makeFramer())
                     try channel.pipeline.syncOperations.addHandler(PingPongClientHandler<Answer>())
                 }
             }
@@ -175,18 +176,18 @@ final class PingPongConnection<Answer: Sendable>: Sendable {
         try? await channel.close()
     }
 
-    /// Drives `call` through `shape.connections` connections split by `makeDecoder()`'s decoders:
+    /// Drives `call` through `shape.connections` connections split by `makeFramer()`'s handlers:
     /// `concurrency` tasks calling in a loop, task `n` through connection `n % connections`.
-    static func load<Decoder: ByteToMessageDecoder>(
+    static func load(
         port: Int,
-        makeDecoder: @escaping @Sendable () -> Decoder,
+        makeFramer: @escaping @Sendable () -> any ChannelHandler,
         shape: LoadShape,
         timing: Timing,
         call: @escaping @Sendable (PingPongConnection) async throws -> Void
-    ) async throws -> Measurement where Decoder.InboundOut == Answer {
+    ) async throws -> Measurement {
         var connections: [PingPongConnection] = []
         for _ in 0..<shape.connections {
-            connections.append(try await connect(port: port, makeDecoder: makeDecoder))
+            connections.append(try await connect(port: port, makeFramer: makeFramer))
         }
         let open = connections
         do {
@@ -209,7 +210,7 @@ extension PingPongConnection where Answer == ByteBuffer {
         frame.writeInteger(UInt32(payloadSize), endianness: .big)
         frame.writeRepeatingByte(0x61, count: payloadSize)
         let request = frame
-        return try await load(port: port, makeDecoder: { LengthPrefixedFrameDecoder() }, shape: shape, timing: timing) { connection in
+        return try await load(port: port, makeFramer: { ByteToMessageHandler(LengthPrefixedFrameDecoder()) }, shape: shape, timing: timing) { connection in
             let answer = try await connection.call(request)
             guard answer.readableBytes == request.readableBytes else {
                 throw BenchError("ping-pong answered \(answer.readableBytes) bytes")
