@@ -253,4 +253,40 @@ struct EnvelopeFrameDecoderTests {
         // Nor is the end of the connection then a truncated frame.
         #expect(try channel.finish().isClean)
     }
+
+    @Test("seeded random bytes in random reads never crash the handler, and nothing follows an error", arguments: [5, 17, 2026])
+    func randomBytesThroughTheHandler(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        for _ in 0..<100 {
+            // Sometimes a valid frame first, then damaged or random bytes, in reads of 1 to 64 bytes.
+            var bytes = Bool.random(using: &random) ? try Self.frame(Self.request(1)) : []
+            bytes += (0..<Int.random(in: 0..<400, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            if Bool.random(using: &random), bytes.count > 8 {
+                let length = UInt32(Int.random(in: 0..<(bytes.count - 4), using: &random))
+                bytes.replaceSubrange(0..<4, with: [0, 0, UInt8(length >> 8), UInt8(length & 0xFF)])
+            }
+            let channel = try Self.channel(maximumFrameLength: 512)
+            var failed = false
+            var position = 0
+            while position < bytes.count {
+                let end = min(bytes.count, position + Int.random(in: 1...64, using: &random))
+                do {
+                    try channel.writeInbound(ByteBuffer(bytes: bytes[position..<end]))
+                } catch is FrameError {
+                    #expect(!failed, "a second error after the first")
+                    failed = true
+                }
+                position = end
+                if failed {
+                    // Whatever was decoded before the error stays; nothing is decoded after it.
+                    while try channel.readInbound(as: InboundEnvelope.self) != nil {}
+                }
+            }
+            if failed {
+                try channel.writeInbound(ByteBuffer(bytes: try Self.frame(Self.request(2))))
+                #expect(try channel.readInbound(as: InboundEnvelope.self) == nil)
+            }
+            _ = try? channel.finish()
+        }
+    }
 }
