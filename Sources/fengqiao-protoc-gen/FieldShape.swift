@@ -160,9 +160,27 @@ indirect enum FieldShape {
             guard case .message(let nested) = entry.kind else { return 8 }
             let size = Self.estimatedSize(of: nested, types: types, depth: depth + 1)
             // Inline, as an optional; or a box, one reference.
-            return size <= MessageEmitter.largestInlineMessage ? size + 1 : 8
+            return Self.isBoxed(size: size) ? 8 : size + 1
         case .wrapper(_, let value): return value.estimatedInlineSize(types: types, depth: depth) + 1
         }
+    }
+
+    /// A singular message field whose message takes more than this many bytes inline (estimated by
+    /// ``estimatedSize(of:types:depth:)``) is kept in a `ProtobufBox`.
+    static let largestInlineMessage = 128
+
+    /// Whether a singular message field whose message is estimated at `size` bytes is kept in a
+    /// `ProtobufBox`.
+    static func isBoxed(size: Int) -> Bool {
+        size > largestInlineMessage
+    }
+
+    /// The message of a singular message field kept in a `ProtobufBox`; `nil` for any other field.
+    func boxedMessage(types: TypeTable) -> TypeTable.Entry? {
+        guard case .message(let entry) = self, case .message(let nested) = entry.kind,
+            Self.isBoxed(size: Self.estimatedSize(of: nested, types: types))
+        else { return nil }
+        return entry
     }
 
     /// About how many bytes `message`'s Swift struct takes, each field rounded up to 8 bytes.

@@ -6,14 +6,11 @@ enum MessageEmitter {
         /// The Swift property name, escaped if it is a keyword.
         var swiftName: String
         var cName: String
-        /// For a singular message field kept in a ``ProtobufBox``, the name of the private stored
-        /// property that holds the box; `nil` for a field stored inline.
-        var boxName: String?
+        /// For a singular message field kept in a `ProtobufBox` (``FieldShape/boxedMessage(types:)``),
+        /// the box's type and the name of the private stored property that holds it; `nil` for a
+        /// field stored inline.
+        var box: (type: String, name: String)?
     }
-
-    /// A singular message field whose message takes more than this many bytes inline (estimated,
-    /// ``FieldShape/estimatedInlineSize(types:)``) is kept in a box.
-    static let largestInlineMessage = 128
 
     static func fields(of message: ProtoMessage, types: TypeTable) throws -> [Field] {
         var names: Set<String> = []
@@ -23,21 +20,20 @@ enum MessageEmitter {
                 throw GeneratorError("\(message.fullName).\(field.name): Swift name \(swiftName) is taken")
             }
             let shape = try FieldShape.of(field, in: message, types: types)
-            var boxName: String?
-            if case .message(let entry) = shape, case .message(let nested) = entry.kind,
-                FieldShape.estimatedSize(of: nested, types: types) > largestInlineMessage
-            {
-                boxName = "_" + Naming.lowerCamel(field.name)
-                guard names.insert(boxName!).inserted else {
-                    throw GeneratorError("\(message.fullName).\(field.name): Swift name \(boxName!) is taken")
+            var box: (type: String, name: String)?
+            if let entry = shape.boxedMessage(types: types) {
+                let name = "_" + Naming.lowerCamel(field.name)
+                guard names.insert(name).inserted else {
+                    throw GeneratorError("\(message.fullName).\(field.name): Swift name \(name) is taken")
                 }
+                box = ("ProtobufBox<\(entry.swiftName)>", name)
             }
             return Field(
                 proto: field,
                 shape: shape,
                 swiftName: swiftName,
                 cName: Naming.cFieldName(field.name),
-                boxName: boxName
+                box: box
             )
         }
     }
@@ -58,12 +54,12 @@ enum MessageEmitter {
             }
             for field in fields {
                 writer.doc(field.proto.comment, fallback: "The field `\(field.proto.name)` (\(field.proto.number)).")
-                if let boxName = field.boxName, case .message(let entry) = field.shape {
+                if let box = field.box {
                     writer.block("public var \(field.swiftName): \(field.shape.swiftType) {") { writer in
-                        writer.line("get { \(boxName)?.value }")
-                        writer.line("set { \(boxName) = newValue.map { ProtobufBox($0) } }")
+                        writer.line("get { \(box.name)?.value }")
+                        writer.line("set { \(box.name) = newValue.map { ProtobufBox($0) } }")
                     }
-                    writer.line("private var \(boxName): ProtobufBox<\(entry.swiftName)>?")
+                    writer.line("private var \(box.name): \(box.type)?")
                     writer.line()
                     continue
                 }

@@ -1,7 +1,9 @@
 import FengqiaoProtobuf
 import NIOCore
 
-/// Splits a TCP byte stream into frames and decodes each frame's envelope.
+/// Reads frames from the front of a TCP byte stream and decodes each frame's envelope: the state
+/// machine that ``EnvelopeFrameHandler`` runs on a connection's reads, and the fuzz target on its
+/// input.
 ///
 /// Every frame is a 4-byte big-endian unsigned length `N`, then `N` bytes of protobuf:
 ///
@@ -14,15 +16,12 @@ import NIOCore
 /// A length above ``maximumFrameLength`` is refused before anything is allocated for it: the
 /// decoder throws ``FrameError`` (`frameTooLarge`), and the connection handler answers GO_AWAY
 /// and closes.
-public struct EnvelopeFrameDecoder: ByteToMessageDecoder {
+public struct EnvelopeFrameDecoder: Sendable {
     /// The decoder's progress through the current frame.
     enum State: Equatable {
         case waitingForHeader
         case waitingForFrame(length: Int)
     }
-
-    /// Envelopes, one per frame.
-    public typealias InboundOut = InboundEnvelope
 
     /// The largest frame, in bytes after the length prefix, the decoder accepts.
     public let maximumFrameLength: Int
@@ -33,32 +32,6 @@ public struct EnvelopeFrameDecoder: ByteToMessageDecoder {
         self.maximumFrameLength = maximumFrameLength
     }
 
-    /// Decodes one envelope if a whole frame is buffered.
-    ///
-    /// - Throws: ``FrameError`` for a frame over the limit or an envelope that does not decode.
-    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let envelope = try decodeEnvelope(from: &buffer) else { return .needMoreData }
-        context.fireChannelRead(wrapInboundOut(envelope))
-        return .continue
-    }
-
-    /// Decodes the last frames when the connection ends.
-    ///
-    /// - Throws: ``FrameError`` (`truncatedFrame`) when bytes of an unfinished frame are left.
-    public mutating func decodeLast(
-        context: ChannelHandlerContext,
-        buffer: inout ByteBuffer,
-        seenEOF: Bool
-    ) throws -> DecodingState {
-        while try decode(context: context, buffer: &buffer) == .continue {}
-        if buffer.readableBytes > 0 || state != .waitingForHeader {
-            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
-            state = .waitingForHeader
-            throw FrameError(code: .truncatedFrame)
-        }
-        return .needMoreData
-    }
-
     /// Reads one envelope from `buffer`, or returns `nil` when the frame is not complete yet.
     ///
     /// libprotobuf-c's unpack decodes the envelope without its payload field, which stays in the
@@ -66,7 +39,7 @@ public struct EnvelopeFrameDecoder: ByteToMessageDecoder {
     /// request or response message is made here. An empty `status` (the one of every OK answer)
     /// is left out of the unpack too and set afterwards, as unpack would have set it.
     ///
-    /// Pure logic without a channel, shared by the handler and the fuzz target.
+    /// Pure logic without a channel.
     /// - Throws: ``FrameError`` for a frame over the limit or an envelope that does not decode.
     public mutating func decodeEnvelope(from buffer: inout ByteBuffer) throws -> InboundEnvelope? {
         if case .waitingForHeader = state {

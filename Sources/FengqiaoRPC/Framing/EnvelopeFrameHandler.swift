@@ -4,7 +4,8 @@ import NIOCore
 ///
 /// A frame that lies wholly within one read from the socket is decoded where it lies: its
 /// payload stays a view of that read's buffer. Only a frame that straddles reads is copied, once,
-/// into a buffer of exactly its size, so that it holds no other frame's bytes. (NIO's
+/// into a buffer of its own that holds no other frame's bytes: of the frame's size, or for a frame
+/// over 64 KiB of what has arrived, growing with the rest. (NIO's
 /// `ByteToMessageHandler` gathers every read that follows an unfinished frame into one buffer,
 /// copying all of it, and compacts that buffer while earlier frames still hold views of it, which
 /// copies it again into new memory.)
@@ -49,12 +50,9 @@ public final class EnvelopeFrameHandler: ChannelInboundHandler {
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
-        let midFrame = unfinished != nil || decoder.state != .waitingForHeader
-        if !stopped, midFrame {
-            stop()
-            context.fireErrorCaught(FrameError(code: .truncatedFrame))
-        }
+        let truncated = !stopped && (unfinished != nil || decoder.state != .waitingForHeader)
         stop()
+        if truncated { context.fireErrorCaught(FrameError(code: .truncatedFrame)) }
         context.fireChannelInactive()
     }
 
