@@ -136,7 +136,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "FengqiaoTestSupport", "FengqiaoPostgres", "FengqiaoAccess", "FengqiaoMessages", "FengqiaoProtobuf", "FengqiaoRPC",
-                "RegistryService", "MediationService", "MediationDomain",
+                "RegistryService", "MediationService", "MediationDomain", "FengqiaoSecurity",
             ]
         ),
 

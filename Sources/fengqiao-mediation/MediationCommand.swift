@@ -97,15 +97,19 @@ struct MediationCommand: AsyncParsableCommand {
         let registry = RegistryGateway(client: client, token: token, address: registryAddress.description)
 
         let runner = ServiceRunner(name: "mediation", configuration: configuration)
+        let logger = runner.makeLogger()
+        let cipher = PersonalDataCipher(keys: keys)
         try await runner.run(
             migrate: { pool, logger in try await MediationDatabase.migrate(on: pool, logger: logger) },
             makeServer: { pool in
+                // A key rotation finishes here, before serving, as in the registry.
+                _ = try await DisputeStore(pool: pool, cipher: cipher, schedule: schedule).resealParties(logger: logger)
                 let verifier = CredentialVerifier(source: RegistryCredentialSource(gateway: registry))
                 let access = AccessControlInterceptor(
                     policy: MediationHandler.accessPolicy, verifier: verifier,
                     resolver: MediationStationResolver(pool: pool, registry: registry), audit: PostgresAuditSink(pool: pool),
                     serviceName: "mediation")
-                let handler = MediationHandler(pool: pool, cipher: PersonalDataCipher(keys: keys), registry: registry, schedule: schedule)
+                let handler = MediationHandler(pool: pool, cipher: cipher, registry: registry, schedule: schedule)
                 return ([handler], [access])
             })
     }

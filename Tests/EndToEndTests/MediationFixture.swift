@@ -24,6 +24,8 @@ struct MediationFixture {
     /// Residents of FQ-V1: 0 and 1 share household A (with 老锡, by ID number); 2 lives in household B; 3 is XS's.
     var residents: [Int64]
     var households: [Int64]
+    /// The environment mediation runs with, to start another mediation process beside it.
+    var environment: [String: String]
 
     /// A client of the mediation service.
     func client() -> RPCClient {
@@ -130,7 +132,8 @@ extension RegistryCLITests {
             do {
                 fixture = MediationFixture(
                     registry: running, mediation: mediation, mediationPort: try await mediation.listeningPort(), ownerURL: running.databaseURL,
-                    tokens: tokens, units: units, people: people, residents: residents, households: [householdA, householdB])
+                    tokens: tokens, units: units, people: people, residents: residents, households: [householdA, householdB],
+                    environment: environment)
                 try await body(fixture)
             } catch {
                 await mediation.stop()

@@ -3,6 +3,7 @@ import FengqiaoMessages
 import FengqiaoPostgres
 import FengqiaoProtobuf
 import FengqiaoRPC
+import FengqiaoSecurity
 import FengqiaoTestSupport
 import Foundation
 import MediationService
@@ -214,6 +215,66 @@ extension RegistryCLITests {
             }
             #expect(try await login.queryValue("SELECT count(*) FROM mediation.party", as: Int64.self) == 2)
             await login.close()
+        }
+    }
+
+    /// After a key rotation, mediation's start-up reseals every party value under the new key before
+    /// it serves, keeping the lookup hashes; a key ring without a key still in use stops it.
+    @Test func aKeyRotationResealsPartiesAtStartUp() async throws {
+        try await withMediation { fixture in
+            let client = fixture.client()
+            defer { client.close() }
+            let officer = fixture.options("officer")
+            // 刘建国 with a phone and an ID number, 王秀英 with a name only: four sealed values.
+            let dispute = try await MediationV1.Mediation.Client(client).fileDispute(fixture.filing(), officer)
+            let pool = PostgresPool(configuration: try PostgresConfiguration(fixture.ownerURL), options: .init(maximumConnections: 1), logger: TestPostgres.testLogger())
+            defer { Task { await pool.close() } }
+            let parties: PostgresQuery = "SELECT name, phone, national_id, phone_hash, national_id_hash FROM mediation.party WHERE dispute_id = \(dispute.id) ORDER BY position"
+            let before = try await pool.query(parties)
+            #expect(try before.map { try $0.decode(String.self, column: "name") }.allSatisfy { $0.hasPrefix("v1:k1:") })
+
+            // k2 becomes current; k1 stays in the ring until every value is resealed.
+            let k2 = PersonalDataKeys.generateKey()
+            let rotated = TestPersonalData.keys.replacingOccurrences(of: "current=k1", with: "current=k2") + ";k2=\(k2)"
+            var environment = fixture.environment
+            environment["FENGQIAO_PII_KEYS"] = rotated
+            let restarted = try ServiceProcess(BuiltProduct.path("fengqiao-mediation"), arguments: ["--listen", "127.0.0.1:0"], environment: environment)
+            _ = try await restarted.listeningPort()
+            #expect(restarted.log.contains("pii.resealed=4"), "log:\n\(restarted.log.suffix(2000))")
+            #expect(await restarted.stop() == 0)
+
+            let after = try await pool.query(parties)
+            let lookup = TestPersonalData.keys.split(separator: ";").first { $0.hasPrefix("lookup=") }!
+            let k2Only = PersonalDataCipher(keys: try PersonalDataKeys(configuration: "current=k2;k2=\(k2);\(lookup)"))
+            var opened: [String] = []
+            for (old, new) in zip(before, after) {
+                for column in ["name", "phone", "national_id"] {
+                    guard let stored = try new.decode(String?.self, column: column) else {
+                        #expect(try old.decode(String?.self, column: column) == nil)
+                        continue
+                    }
+                    #expect(stored.hasPrefix("v1:k2:"), "\(column)")
+                    opened.append(try k2Only.open(stored, field: "mediation.party.\(column)"))
+                }
+                for column in ["phone_hash", "national_id_hash"] {
+                    #expect(try new.decode(Data?.self, column: column) == old.decode(Data?.self, column: column))
+                }
+            }
+            #expect(opened == ["刘建国", "13957501234", RegistryCLITests.idNumbers[0], "王秀英"])
+
+            // A second start finds nothing to reseal.
+            let again = try ServiceProcess(BuiltProduct.path("fengqiao-mediation"), arguments: ["--listen", "127.0.0.1:0"], environment: environment)
+            _ = try await again.listeningPort()
+            #expect(!again.log.contains("pii.resealed"))
+            #expect(await again.stop() == 0)
+
+            // A ring without k2, which every value now needs, stops the start-up, naming the key.
+            environment["FENGQIAO_PII_KEYS"] = "current=k3;k3=\(PersonalDataKeys.generateKey());\(lookup)"
+            let lacking = try ServiceProcess(BuiltProduct.path("fengqiao-mediation"), arguments: ["--listen", "127.0.0.1:0"], environment: environment)
+            await #expect(throws: ServiceProcess.ServiceFailure.self) { _ = try await lacking.listeningPort() }
+            #expect(await lacking.stop() != 0)
+            #expect(lacking.log.contains("k2"), "log:\n\(lacking.log.suffix(2000))")
+            #expect(!lacking.log.contains("刘建国") && !lacking.log.contains("13957501234"))
         }
     }
 }
