@@ -53,10 +53,13 @@ extension ProtobufMessage {
     ///   libprotobuf-c cannot encode without cutting it short.
     public func serializedBytes() throws(ProtobufEncodingError) -> [UInt8] {
         try ProtobufArena.withStackBlock { (arena) throws(ProtobufEncodingError) -> [UInt8] in
-            let packing = try arena.prepare(self)
-            return [UInt8](unsafeUninitializedCapacity: packing.size) { buffer, initialized in
-                packing.write(into: UnsafeMutableRawBufferPointer(buffer))
-                initialized = packing.size
+            let made = try arena.make(self)
+            return arena.withStringsInPlace {
+                let packing = ProtobufPacking(made: made, in: arena)
+                return [UInt8](unsafeUninitializedCapacity: packing.size) { buffer, initialized in
+                    packing.write(into: UnsafeMutableRawBufferPointer(buffer))
+                    initialized = packing.size
+                }
             }
         }
     }
@@ -66,11 +69,14 @@ extension ProtobufMessage {
     /// - Throws: ``ProtobufEncodingError`` as ``serializedBytes()``; `bytes` is then unchanged.
     public func serialize(appendingTo bytes: inout [UInt8]) throws(ProtobufEncodingError) {
         try ProtobufArena.withStackBlock { (arena) throws(ProtobufEncodingError) in
-            let packing = try arena.prepare(self)
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: packing.size))
-            bytes.withUnsafeMutableBytes { all in
-                packing.write(into: UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + packing.size)]))
+            let made = try arena.make(self)
+            arena.withStringsInPlace {
+                let packing = ProtobufPacking(made: made, in: arena)
+                let start = bytes.count
+                bytes.append(contentsOf: repeatElement(0, count: packing.size))
+                bytes.withUnsafeMutableBytes { all in
+                    packing.write(into: UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + packing.size)]))
+                }
             }
         }
     }
@@ -96,8 +102,11 @@ extension ProtobufMessage {
         _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> Result
     ) throws -> Result {
         try ProtobufArena.withStackBlock { arena in
-            let packing = try arena.prepare(self)
-            return try body(packing.size) { packing.write(into: $0) }
+            let made = try arena.make(self)
+            return try arena.withStringsInPlace {
+                let packing = ProtobufPacking(made: made, in: arena)
+                return try body(packing.size) { packing.write(into: $0) }
+            }
         }
     }
 
@@ -240,22 +249,13 @@ public enum _ProtobufDecoding {
 }
 
 extension ProtobufArena {
-    /// Builds `message`'s protobuf-c structs here, ready to pack while the arena lives.
-    ///
-    /// Several messages may be prepared in one arena, to be packed one after another into one
-    /// buffer. Not API: encode with the ``ProtobufMessage`` methods.
+    /// Builds `message`'s protobuf-c structs here and returns the top one, to be measured and
+    /// packed, inside ``withStringsInPlace(_:)``, by ``ProtobufPacking/init(made:in:)``; a writer
+    /// may change the structs first. Several messages may be made in one arena, to be packed one
+    /// after another into one buffer. Not API: encode with the ``ProtobufMessage`` methods.
     ///
     /// - Throws: ``ProtobufEncodingError`` (`nulInString`) naming the first string, in field
     ///   order, that holds U+0000.
-    @inlinable
-    public func prepare<Message: ProtobufMessage>(_ message: Message) throws(ProtobufEncodingError) -> ProtobufPacking {
-        ProtobufPacking(made: try make(message))
-    }
-
-    /// Builds `message`'s protobuf-c structs here and returns the top one, for a writer that
-    /// changes them before measuring them with ``ProtobufPacking/init(made:)``. Not API.
-    ///
-    /// - Throws: ``ProtobufEncodingError`` as ``prepare(_:)``.
     @inlinable
     public func make<Message: ProtobufMessage>(_ message: Message) throws(ProtobufEncodingError) -> UnsafeMutableRawPointer {
         // Inlinable, so that each caller gets it made for its message type.
@@ -283,16 +283,19 @@ extension ProtobufArena {
 
 /// A message's protobuf-c structs, built in an arena that must outlive it, and their packed size.
 ///
-/// Not API: made by ``ProtobufArena/prepare(_:)`` for the encoding methods of ``ProtobufMessage``
-/// and for writers that put several messages into one buffer.
+/// Not API: made for the encoding methods of ``ProtobufMessage`` and for writers that put several
+/// messages into one buffer.
 public struct ProtobufPacking {
     private let message: UnsafeMutableRawPointer
     /// The size of the message's encoding, in bytes.
     public let size: Int
 
-    /// Measures the protobuf-c structs `made` (by ``ProtobufArena/make(_:)``, or by hand in the
-    /// arena) for packing: they must not change until written.
-    public init(made: UnsafeMutableRawPointer) {
+    /// Measures the protobuf-c structs `made` in `arena` (by ``ProtobufArena/make(_:)``, or by
+    /// hand) for packing, inside the arena's ``ProtobufArena/withStringsInPlace(_:)``, where
+    /// ``write(into:)`` must run too; the structs must not change until written.
+    public init(made: UnsafeMutableRawPointer, in arena: borrowing ProtobufArena) {
+        // A string left in place would read as empty outside: every test encodes through here.
+        assert(arena._isReadyToPack, "a message measured outside ProtobufArena.withStringsInPlace(_:)")
         self.message = made
         self.size = protobuf_c_message_get_packed_size(made.assumingMemoryBound(to: ProtobufCMessage.self))
     }

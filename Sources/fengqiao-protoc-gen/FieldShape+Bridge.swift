@@ -18,7 +18,16 @@ extension FieldShape {
         switch self {
         case .scalar(let scalar):
             return [scalar.isBool ? "\(target) = \(value) ? 1 : 0" : "\(target) = \(value)"]
-        case .string, .bytes:
+        case .string:
+            // A long string may be read in place (`ProtobufArena.setString(_:at:)`), which needs
+            // the field's address: `target` is always `<struct pointer>.pointee.<field>`.
+            let parts = target.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[1] == "pointee" else {
+                return ["if !\(value).isEmpty {", "    \(target) = \(cElement(value))", "}"]
+            }
+            let field = "\(parts[0]).pointer(to: \\.\(parts[2]))!"
+            return ["if !\(value).isEmpty {", "    arena.setString(\(value), at: \(field))", "}"]
+        case .bytes:
             return ["if !\(value).isEmpty {", "    \(target) = \(cElement(value))", "}"]
         case .enumeration:
             return ["\(target) = \(cElement(value))"]

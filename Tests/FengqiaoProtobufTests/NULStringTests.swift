@@ -64,6 +64,11 @@ private let refusedMessages: [(message: TestingV1.AllFields, path: String)] = [
     (TestingV1.AllFields(optionalString: "空\u{0}字"), "optional_string"),
     // The first in field order: string_value (14) before nested (18).
     (TestingV1.AllFields(stringValue: "\u{0}", nested: .init(name: "\u{0}")), "string_value"),
+    // Long strings (over 1 KiB), which protobuf-c otherwise reads in place, are checked alike.
+    (TestingV1.AllFields(stringValue: String(repeating: "枫", count: 400) + "\u{0}"), "string_value"),
+    (TestingV1.AllFields(labels: ["a": String(repeating: "x", count: 2_000) + "\u{0}"]), "labels[0].value"),
+    (TestingV1.AllFields(optionalString: "\u{0}" + String(repeating: "x", count: 5_000)), "optional_string"),
+    (TestingV1.AllFields(stringValue: String(repeating: "x", count: 3_000), nested: .init(name: String(repeating: "y", count: 3_000) + "\u{0}")), "nested.name"),
 ]
 
 /// Strings holding U+0000 are refused both ways, naming the field by its path, because protobuf-c

@@ -51,6 +51,46 @@ import Testing
         #expect(try TestingV1.AllFields(serializedBytes: expected) == message)
     }
 
+    /// Strings over 1 KiB are read by protobuf-c where Swift keeps them, up to 16 per message, and
+    /// copied beyond: the bytes are the same either way.
+    @Test(arguments: [
+        // 1,024 = 0b1000_0000000: 80 08 (copied); 1,025: 81 08 (in place); 20,000 = 1·128² + 28·128 + 32: A0 9C 01.
+        (1_024, [0x80, 0x08]), (1_025, [0x81, 0x08]), (20_000, [0xA0, 0x9C, 0x01]),
+    ] as [(Int, [UInt8])])
+    func longString(length: Int, lengthBytes: [UInt8]) throws {
+        // text, field 1 LEN: 0x0A; "枫" is E6 9E AB, then ASCII to the length.
+        let text = "枫" + String(repeating: "q", count: length - 3)
+        let expected: [UInt8] = [0x0A] + lengthBytes + [0xE6, 0x9E, 0xAB] + [UInt8](repeating: 0x71, count: length - 3)
+        let message = TestingV1.EchoRequest(text: text)
+        #expect(try message.serializedBytes() == expected)
+        var appended: [UInt8] = [0xFF]
+        try message.serialize(appendingTo: &appended)
+        #expect(appended == [0xFF] + expected)
+        let written = try message.withSerializedSize { size, write in
+            [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                write(UnsafeMutableRawBufferPointer(buffer))
+                count = size
+            }
+        }
+        #expect(written == expected)
+        #expect(try TestingV1.EchoRequest(serializedBytes: expected) == message)
+    }
+
+    @Test func moreLongStringsThanAreReadInPlace() throws {
+        // labels, field 32 LEN: (32 << 3) | 2 = 256 + 2 -> 0x82, 0x02. Each entry: key, field 1 LEN:
+        // 0A 03 "kNN"; value, field 2 LEN: 12, 1,500 = 11·128 + 92 -> DC 0B, 1,500 × "x" (0x78).
+        // Entry length 2 + 3 + 1 + 2 + 1,500 = 1,508 = 11·128 + 100 -> E4 0B. Entries go in key order.
+        let keys = (0..<20).map { "k" + ($0 < 10 ? "0" : "") + String($0) }
+        var expected: [UInt8] = []
+        for key in keys {
+            expected += [0x82, 0x02, 0xE4, 0x0B, 0x0A, 0x03] + Array(key.utf8) + [0x12, 0xDC, 0x0B]
+            expected += [UInt8](repeating: 0x78, count: 1_500)
+        }
+        let message = TestingV1.AllFields(labels: Dictionary(uniqueKeysWithValues: keys.map { ($0, String(repeating: "x", count: 1_500)) }))
+        #expect(try message.serializedBytes() == expected)
+        #expect(try TestingV1.AllFields(serializedBytes: expected) == message)
+    }
+
     @Test func packedRepeatedAndMap() throws {
         // int32_values, field 19 LEN: (19 << 3) | 2 = 154 -> 0x9A, 0x01; packed: 01, 02, AC 02 (300): length 4
         // counts, field 30 LEN: (30 << 3) | 2 = 242 -> 0xF2, 0x01; one entry of length 5:

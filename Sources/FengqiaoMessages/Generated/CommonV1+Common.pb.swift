@@ -239,7 +239,7 @@ extension CommonV1.PageRequest: ProtobufMessage {
         fengqiao__common__v1__page_request__init(c)
         c.pointee.page_size = self.pageSize
         if !self.pageToken.isEmpty {
-            c.pointee.page_token = arena.string(self.pageToken)
+            arena.setString(self.pageToken, at: c.pointer(to: \.page_token)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -266,7 +266,7 @@ extension CommonV1.PageResponse: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Common__V1__PageResponse.self)
         fengqiao__common__v1__page_response__init(c)
         if !self.nextPageToken.isEmpty {
-            c.pointee.next_page_token = arena.string(self.nextPageToken)
+            arena.setString(self.nextPageToken, at: c.pointer(to: \.next_page_token)!)
         }
         return UnsafeMutableRawPointer(c)
     }

@@ -2748,14 +2748,14 @@ extension MediationV1.Party: ProtobufMessage {
         fengqiao__mediation__v1__party__init(c)
         c.pointee.id = self.id
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.role = Fengqiao__Mediation__V1__PartyRole(rawValue: .init(truncatingIfNeeded: self.role.rawValue))
         if !self.phone.isEmpty {
-            c.pointee.phone = arena.string(self.phone)
+            arena.setString(self.phone, at: c.pointer(to: \.phone)!)
         }
         if !self.nationalID.isEmpty {
-            c.pointee.national_id = arena.string(self.nationalID)
+            arena.setString(self.nationalID, at: c.pointer(to: \.national_id)!)
         }
         c.pointee.resident_id = self.residentID
         c.pointee.person_id = self.personID
@@ -2791,14 +2791,14 @@ extension MediationV1.PartyInput: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Mediation__V1__PartyInput.self)
         fengqiao__mediation__v1__party_input__init(c)
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.role = Fengqiao__Mediation__V1__PartyRole(rawValue: .init(truncatingIfNeeded: self.role.rawValue))
         if !self.phone.isEmpty {
-            c.pointee.phone = arena.string(self.phone)
+            arena.setString(self.phone, at: c.pointer(to: \.phone)!)
         }
         if !self.nationalID.isEmpty {
-            c.pointee.national_id = arena.string(self.nationalID)
+            arena.setString(self.nationalID, at: c.pointer(to: \.national_id)!)
         }
         c.pointee.resident_id = self.residentID
         c.pointee.person_id = self.personID
@@ -2836,7 +2836,7 @@ extension MediationV1.Grade: ProtobufMessage {
         c.pointee.reasons = arena.array(self.reasons) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Mediation__V1__GradeReason.self) as UnsafeMutablePointer<Fengqiao__Mediation__V1__GradeReason>? }
         c.pointee.overridden = self.overridden ? 1 : 0
         if !self.overrideReason.isEmpty {
-            c.pointee.override_reason = arena.string(self.overrideReason)
+            arena.setString(self.overrideReason, at: c.pointer(to: \.override_reason)!)
         }
         c.pointee.people_involved = self.peopleInvolved
         c.pointee.n_risk_flags = self.riskFlags.count
@@ -2877,14 +2877,14 @@ extension MediationV1.GradeReason: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Mediation__V1__GradeReason.self)
         fengqiao__mediation__v1__grade_reason__init(c)
         if !self.rule.isEmpty {
-            c.pointee.rule = arena.string(self.rule)
+            arena.setString(self.rule, at: c.pointer(to: \.rule)!)
         }
         c.pointee.minimum_level = self.minimumLevel
         if !self.textZh.isEmpty {
-            c.pointee.text_zh = arena.string(self.textZh)
+            arena.setString(self.textZh, at: c.pointer(to: \.text_zh)!)
         }
         if !self.textEn.isEmpty {
-            c.pointee.text_en = arena.string(self.textEn)
+            arena.setString(self.textEn, at: c.pointer(to: \.text_en)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -2914,11 +2914,11 @@ extension MediationV1.CoMediator: ProtobufMessage {
         fengqiao__mediation__v1__co_mediator__init(c)
         c.pointee.person_id = self.personID
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.role = Fengqiao__Registry__V1__MediationForce(rawValue: .init(truncatingIfNeeded: self.role.rawValue))
         if !self.organisation.isEmpty {
-            c.pointee.organisation = arena.string(self.organisation)
+            arena.setString(self.organisation, at: c.pointer(to: \.organisation)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -2949,7 +2949,7 @@ extension MediationV1.CoMediatorInput: ProtobufMessage {
         c.pointee.person_id = self.personID
         c.pointee.role = Fengqiao__Registry__V1__MediationForce(rawValue: .init(truncatingIfNeeded: self.role.rawValue))
         if !self.organisation.isEmpty {
-            c.pointee.organisation = arena.string(self.organisation)
+            arena.setString(self.organisation, at: c.pointer(to: \.organisation)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -2979,18 +2979,18 @@ extension MediationV1.Assignment: ProtobufMessage {
         c.pointee.id = self.id
         c.pointee.lead_person_id = self.leadPersonID
         if !self.leadName.isEmpty {
-            c.pointee.lead_name = arena.string(self.leadName)
+            arena.setString(self.leadName, at: c.pointer(to: \.lead_name)!)
         }
         c.pointee.lead_tier = Fengqiao__Registry__V1__MediatorTier(rawValue: .init(truncatingIfNeeded: self.leadTier.rawValue))
         c.pointee.level = self.level
         c.pointee.tier_fits = self.tierFits ? 1 : 0
         if !self.tierOverrideReason.isEmpty {
-            c.pointee.tier_override_reason = arena.string(self.tierOverrideReason)
+            arena.setString(self.tierOverrideReason, at: c.pointer(to: \.tier_override_reason)!)
         }
         c.pointee.n_co_mediators = self.coMediators.count
         c.pointee.co_mediators = arena.array(self.coMediators) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Mediation__V1__CoMediator.self) as UnsafeMutablePointer<Fengqiao__Mediation__V1__CoMediator>? }
         if !self.note.isEmpty {
-            c.pointee.note = arena.string(self.note)
+            arena.setString(self.note, at: c.pointer(to: \.note)!)
         }
         c.pointee.assigned_at_ms = self.assignedAtMs
         c.pointee.assigned_by_person_id = self.assignedByPersonID
@@ -3034,7 +3034,7 @@ extension MediationV1.StageMove: ProtobufMessage {
         c.pointee.moved_at_ms = self.movedAtMs
         c.pointee.moved_by_person_id = self.movedByPersonID
         if !self.note.isEmpty {
-            c.pointee.note = arena.string(self.note)
+            arena.setString(self.note, at: c.pointer(to: \.note)!)
         }
         c.pointee.version = self.version
         return UnsafeMutableRawPointer(c)
@@ -3070,10 +3070,10 @@ extension MediationV1.Escalation: ProtobufMessage {
         c.pointee.n_departments = self.departments.count
         c.pointee.departments = arena.array(self.departments) { Fengqiao__Mediation__V1__Department(rawValue: .init(truncatingIfNeeded: $0.rawValue)) }
         if !self.otherDepartment.isEmpty {
-            c.pointee.other_department = arena.string(self.otherDepartment)
+            arena.setString(self.otherDepartment, at: c.pointer(to: \.other_department)!)
         }
         if !self.reason.isEmpty {
-            c.pointee.reason = arena.string(self.reason)
+            arena.setString(self.reason, at: c.pointer(to: \.reason)!)
         }
         c.pointee.beyond_station = self.beyondStation ? 1 : 0
         c.pointee.escalated_at_ms = self.escalatedAtMs
@@ -3110,7 +3110,7 @@ extension MediationV1.Agreement: ProtobufMessage {
         fengqiao__mediation__v1__agreement__init(c)
         c.pointee.id = self.id
         if !self.terms.isEmpty {
-            c.pointee.terms = arena.string(self.terms)
+            arena.setString(self.terms, at: c.pointer(to: \.terms)!)
         }
         c.pointee.n_consenting_party_ids = self.consentingPartyIDs.count
         c.pointee.consenting_party_ids = arena.array(self.consentingPartyIDs)
@@ -3149,7 +3149,7 @@ extension MediationV1.Failure: ProtobufMessage {
         fengqiao__mediation__v1__failure__init(c)
         c.pointee.reason = Fengqiao__Mediation__V1__FailureReason(rawValue: .init(truncatingIfNeeded: self.reason.rawValue))
         if !self.detail.isEmpty {
-            c.pointee.detail = arena.string(self.detail)
+            arena.setString(self.detail, at: c.pointer(to: \.detail)!)
         }
         c.pointee.failed_at_ms = self.failedAtMs
         c.pointee.recorded_by_person_id = self.recordedByPersonID
@@ -3190,7 +3190,7 @@ extension MediationV1.FollowUp: ProtobufMessage {
         c.pointee.visited_at_ms = self.visitedAtMs
         c.pointee.visited_by_person_id = self.visitedByPersonID
         if !self.note.isEmpty {
-            c.pointee.note = arena.string(self.note)
+            arena.setString(self.note, at: c.pointer(to: \.note)!)
         }
         c.pointee.relapse_action = Fengqiao__Mediation__V1__RelapseAction(rawValue: .init(truncatingIfNeeded: self.relapseAction.rawValue))
         c.pointee.new_dispute_id = self.newDisputeID
@@ -3239,7 +3239,7 @@ extension MediationV1.Dispute: ProtobufMessage {
         c.pointee.n_parties = self.parties.count
         c.pointee.parties = arena.array(self.parties) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Mediation__V1__Party.self) as UnsafeMutablePointer<Fengqiao__Mediation__V1__Party>? }
         if !self.description.isEmpty {
-            c.pointee.description = arena.string(self.description)
+            arena.setString(self.description, at: c.pointer(to: \.description)!)
         }
         c.pointee.people_involved = self.peopleInvolved
         c.pointee.n_risk_flags = self.riskFlags.count
@@ -3247,7 +3247,7 @@ extension MediationV1.Dispute: ProtobufMessage {
         c.pointee.reported_at_ms = self.reportedAtMs
         c.pointee.reported_by_person_id = self.reportedByPersonID
         if !self.reportedByName.isEmpty {
-            c.pointee.reported_by_name = arena.string(self.reportedByName)
+            arena.setString(self.reportedByName, at: c.pointer(to: \.reported_by_name)!)
         }
         c.pointee.filed_at_ms = self.filedAtMs
         c.pointee.filed_by_person_id = self.filedByPersonID
@@ -3365,7 +3365,7 @@ extension MediationV1.FileDisputeRequest: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Mediation__V1__FileDisputeRequest.self)
         fengqiao__mediation__v1__file_dispute_request__init(c)
         if !self.idempotencyKey.isEmpty {
-            c.pointee.idempotency_key = arena.string(self.idempotencyKey)
+            arena.setString(self.idempotencyKey, at: c.pointer(to: \.idempotency_key)!)
         }
         c.pointee.source = Fengqiao__Mediation__V1__DisputeSource(rawValue: .init(truncatingIfNeeded: self.source.rawValue))
         c.pointee.category = Fengqiao__Common__V1__DisputeCategory(rawValue: .init(truncatingIfNeeded: self.category.rawValue))
@@ -3374,7 +3374,7 @@ extension MediationV1.FileDisputeRequest: ProtobufMessage {
         c.pointee.community_id = self.communityID
         c.pointee.grid_id = self.gridID
         if !self.description.isEmpty {
-            c.pointee.description = arena.string(self.description)
+            arena.setString(self.description, at: c.pointer(to: \.description)!)
         }
         c.pointee.people_involved = self.peopleInvolved
         c.pointee.n_risk_flags = self.riskFlags.count
@@ -3382,7 +3382,7 @@ extension MediationV1.FileDisputeRequest: ProtobufMessage {
         c.pointee.reported_at_ms = self.reportedAtMs
         c.pointee.reported_by_person_id = self.reportedByPersonID
         if !self.reportedByName.isEmpty {
-            c.pointee.reported_by_name = arena.string(self.reportedByName)
+            arena.setString(self.reportedByName, at: c.pointer(to: \.reported_by_name)!)
         }
         c.pointee.handling_level = Fengqiao__Mediation__V1__HandlingLevel(rawValue: .init(truncatingIfNeeded: self.handlingLevel.rawValue))
         c.pointee.related_dispute_id = self.relatedDisputeID
@@ -3624,7 +3624,7 @@ extension MediationV1.GradeDisputeRequest: ProtobufMessage {
             c.pointee.override_level = wrapper
         }
         if !self.overrideReason.isEmpty {
-            c.pointee.override_reason = arena.string(self.overrideReason)
+            arena.setString(self.overrideReason, at: c.pointer(to: \.override_reason)!)
         }
         c.pointee.occurred_at_ms = self.occurredAtMs
         return UnsafeMutableRawPointer(c)
@@ -3713,10 +3713,10 @@ extension MediationV1.AssignMediatorRequest: ProtobufMessage {
         c.pointee.n_co_mediators = self.coMediators.count
         c.pointee.co_mediators = arena.array(self.coMediators) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Mediation__V1__CoMediatorInput.self) as UnsafeMutablePointer<Fengqiao__Mediation__V1__CoMediatorInput>? }
         if !self.tierOverrideReason.isEmpty {
-            c.pointee.tier_override_reason = arena.string(self.tierOverrideReason)
+            arena.setString(self.tierOverrideReason, at: c.pointer(to: \.tier_override_reason)!)
         }
         if !self.note.isEmpty {
-            c.pointee.note = arena.string(self.note)
+            arena.setString(self.note, at: c.pointer(to: \.note)!)
         }
         c.pointee.occurred_at_ms = self.occurredAtMs
         return UnsafeMutableRawPointer(c)
@@ -3752,7 +3752,7 @@ extension MediationV1.AdvanceStageRequest: ProtobufMessage {
         c.pointee.expected_version = self.expectedVersion
         c.pointee.stage = Fengqiao__Mediation__V1__DisputeStage(rawValue: .init(truncatingIfNeeded: self.stage.rawValue))
         if !self.note.isEmpty {
-            c.pointee.note = arena.string(self.note)
+            arena.setString(self.note, at: c.pointer(to: \.note)!)
         }
         c.pointee.occurred_at_ms = self.occurredAtMs
         return UnsafeMutableRawPointer(c)
@@ -3788,10 +3788,10 @@ extension MediationV1.EscalateDisputeRequest: ProtobufMessage {
         c.pointee.n_departments = self.departments.count
         c.pointee.departments = arena.array(self.departments) { Fengqiao__Mediation__V1__Department(rawValue: .init(truncatingIfNeeded: $0.rawValue)) }
         if !self.otherDepartment.isEmpty {
-            c.pointee.other_department = arena.string(self.otherDepartment)
+            arena.setString(self.otherDepartment, at: c.pointer(to: \.other_department)!)
         }
         if !self.reason.isEmpty {
-            c.pointee.reason = arena.string(self.reason)
+            arena.setString(self.reason, at: c.pointer(to: \.reason)!)
         }
         c.pointee.occurred_at_ms = self.occurredAtMs
         return UnsafeMutableRawPointer(c)
@@ -3826,7 +3826,7 @@ extension MediationV1.RecordAgreementRequest: ProtobufMessage {
         c.pointee.dispute_id = self.disputeID
         c.pointee.expected_version = self.expectedVersion
         if !self.terms.isEmpty {
-            c.pointee.terms = arena.string(self.terms)
+            arena.setString(self.terms, at: c.pointer(to: \.terms)!)
         }
         c.pointee.n_consenting_party_ids = self.consentingPartyIDs.count
         c.pointee.consenting_party_ids = arena.array(self.consentingPartyIDs)
@@ -3862,7 +3862,7 @@ extension MediationV1.RecordFailureRequest: ProtobufMessage {
         c.pointee.expected_version = self.expectedVersion
         c.pointee.reason = Fengqiao__Mediation__V1__FailureReason(rawValue: .init(truncatingIfNeeded: self.reason.rawValue))
         if !self.detail.isEmpty {
-            c.pointee.detail = arena.string(self.detail)
+            arena.setString(self.detail, at: c.pointer(to: \.detail)!)
         }
         c.pointee.occurred_at_ms = self.occurredAtMs
         return UnsafeMutableRawPointer(c)
@@ -3898,7 +3898,7 @@ extension MediationV1.ScheduleFollowUpRequest: ProtobufMessage {
             c.pointee.due_date = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__Date.self)
         }
         if !self.note.isEmpty {
-            c.pointee.note = arena.string(self.note)
+            arena.setString(self.note, at: c.pointer(to: \.note)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -3933,7 +3933,7 @@ extension MediationV1.RecordFollowUpRequest: ProtobufMessage {
         c.pointee.visited_by_person_id = self.visitedByPersonID
         c.pointee.visited_at_ms = self.visitedAtMs
         if !self.note.isEmpty {
-            c.pointee.note = arena.string(self.note)
+            arena.setString(self.note, at: c.pointer(to: \.note)!)
         }
         c.pointee.relapse_action = Fengqiao__Mediation__V1__RelapseAction(rawValue: .init(truncatingIfNeeded: self.relapseAction.rawValue))
         c.pointee.new_dispute_id = self.newDisputeID

@@ -5108,10 +5108,10 @@ extension RegistryV1.Unit: ProtobufMessage {
         fengqiao__registry__v1__unit__init(c)
         c.pointee.id = self.id
         if !self.code.isEmpty {
-            c.pointee.code = arena.string(self.code)
+            arena.setString(self.code, at: c.pointer(to: \.code)!)
         }
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.kind = Fengqiao__Registry__V1__UnitKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         c.pointee.parent_id = self.parentID
@@ -5153,10 +5153,10 @@ extension RegistryV1.CreateUnitRequest: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateUnitRequest.self)
         fengqiao__registry__v1__create_unit_request__init(c)
         if !self.code.isEmpty {
-            c.pointee.code = arena.string(self.code)
+            arena.setString(self.code, at: c.pointer(to: \.code)!)
         }
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.kind = Fengqiao__Registry__V1__UnitKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         c.pointee.parent_id = self.parentID
@@ -5192,7 +5192,7 @@ extension RegistryV1.GetUnitRequest: ProtobufMessage {
         fengqiao__registry__v1__get_unit_request__init(c)
         c.pointee.id = self.id
         if !self.code.isEmpty {
-            c.pointee.code = arena.string(self.code)
+            arena.setString(self.code, at: c.pointer(to: \.code)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -5223,7 +5223,7 @@ extension RegistryV1.UpdateUnitRequest: ProtobufMessage {
             let wrapper = arena.allocate(Google__Protobuf__StringValue.self)
             google__protobuf__string_value__init(wrapper)
             if !value.isEmpty {
-                wrapper.pointee.value = arena.string(value)
+                arena.setString(value, at: wrapper.pointer(to: \.value)!)
             }
             c.pointee.name = wrapper
         }
@@ -5237,7 +5237,7 @@ extension RegistryV1.UpdateUnitRequest: ProtobufMessage {
             c.pointee.location = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__GeoPoint.self)
         }
         if !self.reason.isEmpty {
-            c.pointee.reason = arena.string(self.reason)
+            arena.setString(self.reason, at: c.pointer(to: \.reason)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -5271,7 +5271,7 @@ extension RegistryV1.ListUnitsRequest: ProtobufMessage {
         c.pointee.n_kinds = self.kinds.count
         c.pointee.kinds = arena.array(self.kinds) { Fengqiao__Registry__V1__UnitKind(rawValue: .init(truncatingIfNeeded: $0.rawValue)) }
         if !self.nameContains.isEmpty {
-            c.pointee.name_contains = arena.string(self.nameContains)
+            arena.setString(self.nameContains, at: c.pointer(to: \.name_contains)!)
         }
         if let value = self.page {
             c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageRequest.self)
@@ -5358,18 +5358,18 @@ extension RegistryV1.UnitChange: ProtobufMessage {
         fengqiao__registry__v1__unit_change__init(c)
         c.pointee.at_ms = self.atMs
         if !self.change.isEmpty {
-            c.pointee.change = arena.string(self.change)
+            arena.setString(self.change, at: c.pointer(to: \.change)!)
         }
         if !self.oldName.isEmpty {
-            c.pointee.old_name = arena.string(self.oldName)
+            arena.setString(self.oldName, at: c.pointer(to: \.old_name)!)
         }
         if !self.newName.isEmpty {
-            c.pointee.new_name = arena.string(self.newName)
+            arena.setString(self.newName, at: c.pointer(to: \.new_name)!)
         }
         c.pointee.old_parent_id = self.oldParentID
         c.pointee.new_parent_id = self.newParentID
         if !self.reason.isEmpty {
-            c.pointee.reason = arena.string(self.reason)
+            arena.setString(self.reason, at: c.pointer(to: \.reason)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -5450,7 +5450,7 @@ extension RegistryV1.KindCount: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Registry__V1__KindCount.self)
         fengqiao__registry__v1__kind_count__init(c)
         if !self.kind.isEmpty {
-            c.pointee.kind = arena.string(self.kind)
+            arena.setString(self.kind, at: c.pointer(to: \.kind)!)
         }
         c.pointee.count = self.count
         return UnsafeMutableRawPointer(c)
@@ -5523,17 +5523,17 @@ extension RegistryV1.Person: ProtobufMessage {
         fengqiao__registry__v1__person__init(c)
         c.pointee.id = self.id
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.n_kinds = self.kinds.count
         c.pointee.kinds = arena.array(self.kinds) { Fengqiao__Registry__V1__PersonKind(rawValue: .init(truncatingIfNeeded: $0.rawValue)) }
         c.pointee.home_unit_id = self.homeUnitID
         c.pointee.station_id = self.stationID
         if !self.phone.isEmpty {
-            c.pointee.phone = arena.string(self.phone)
+            arena.setString(self.phone, at: c.pointer(to: \.phone)!)
         }
         if !self.nationalID.isEmpty {
-            c.pointee.national_id = arena.string(self.nationalID)
+            arena.setString(self.nationalID, at: c.pointer(to: \.national_id)!)
         }
         c.pointee.active = self.active ? 1 : 0
         c.pointee.created_at_ms = self.createdAtMs
@@ -5571,16 +5571,16 @@ extension RegistryV1.RegisterPersonRequest: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Registry__V1__RegisterPersonRequest.self)
         fengqiao__registry__v1__register_person_request__init(c)
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.n_kinds = self.kinds.count
         c.pointee.kinds = arena.array(self.kinds) { Fengqiao__Registry__V1__PersonKind(rawValue: .init(truncatingIfNeeded: $0.rawValue)) }
         c.pointee.home_unit_id = self.homeUnitID
         if !self.phone.isEmpty {
-            c.pointee.phone = arena.string(self.phone)
+            arena.setString(self.phone, at: c.pointer(to: \.phone)!)
         }
         if !self.nationalID.isEmpty {
-            c.pointee.national_id = arena.string(self.nationalID)
+            arena.setString(self.nationalID, at: c.pointer(to: \.national_id)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -5638,7 +5638,7 @@ extension RegistryV1.UpdatePersonRequest: ProtobufMessage {
             let wrapper = arena.allocate(Google__Protobuf__StringValue.self)
             google__protobuf__string_value__init(wrapper)
             if !value.isEmpty {
-                wrapper.pointee.value = arena.string(value)
+                arena.setString(value, at: wrapper.pointer(to: \.value)!)
             }
             c.pointee.name = wrapper
         }
@@ -5654,7 +5654,7 @@ extension RegistryV1.UpdatePersonRequest: ProtobufMessage {
             let wrapper = arena.allocate(Google__Protobuf__StringValue.self)
             google__protobuf__string_value__init(wrapper)
             if !value.isEmpty {
-                wrapper.pointee.value = arena.string(value)
+                arena.setString(value, at: wrapper.pointer(to: \.value)!)
             }
             c.pointee.phone = wrapper
         }
@@ -5687,7 +5687,7 @@ extension RegistryV1.DeactivatePersonRequest: ProtobufMessage {
         fengqiao__registry__v1__deactivate_person_request__init(c)
         c.pointee.id = self.id
         if !self.reason.isEmpty {
-            c.pointee.reason = arena.string(self.reason)
+            arena.setString(self.reason, at: c.pointer(to: \.reason)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -5717,16 +5717,16 @@ extension RegistryV1.ListPeopleRequest: ProtobufMessage {
         c.pointee.kind = Fengqiao__Registry__V1__PersonKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         c.pointee.include_inactive = self.includeInactive ? 1 : 0
         if !self.nameContains.isEmpty {
-            c.pointee.name_contains = arena.string(self.nameContains)
+            arena.setString(self.nameContains, at: c.pointer(to: \.name_contains)!)
         }
         if let value = self.page {
             c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageRequest.self)
         }
         if !self.nationalID.isEmpty {
-            c.pointee.national_id = arena.string(self.nationalID)
+            arena.setString(self.nationalID, at: c.pointer(to: \.national_id)!)
         }
         if !self.phone.isEmpty {
-            c.pointee.phone = arena.string(self.phone)
+            arena.setString(self.phone, at: c.pointer(to: \.phone)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -5788,7 +5788,7 @@ extension RegistryV1.Team: ProtobufMessage {
         fengqiao__registry__v1__team__init(c)
         c.pointee.id = self.id
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.kind = Fengqiao__Registry__V1__TeamKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         c.pointee.unit_id = self.unitID
@@ -5825,7 +5825,7 @@ extension RegistryV1.CreateTeamRequest: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateTeamRequest.self)
         fengqiao__registry__v1__create_team_request__init(c)
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.kind = Fengqiao__Registry__V1__TeamKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         c.pointee.unit_id = self.unitID
@@ -5917,10 +5917,10 @@ extension RegistryV1.TeamMembership: ProtobufMessage {
         c.pointee.team_id = self.teamID
         c.pointee.person_id = self.personID
         if !self.personName.isEmpty {
-            c.pointee.person_name = arena.string(self.personName)
+            arena.setString(self.personName, at: c.pointer(to: \.person_name)!)
         }
         if !self.role.isEmpty {
-            c.pointee.role = arena.string(self.role)
+            arena.setString(self.role, at: c.pointer(to: \.role)!)
         }
         if let value = self.startDate {
             c.pointee.start_date = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__Date.self)
@@ -5960,7 +5960,7 @@ extension RegistryV1.AddTeamMemberRequest: ProtobufMessage {
         c.pointee.team_id = self.teamID
         c.pointee.person_id = self.personID
         if !self.role.isEmpty {
-            c.pointee.role = arena.string(self.role)
+            arena.setString(self.role, at: c.pointer(to: \.role)!)
         }
         if let value = self.startDate {
             c.pointee.start_date = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__Date.self)
@@ -6084,7 +6084,7 @@ extension RegistryV1.MediatorProfile: ProtobufMessage {
         fengqiao__registry__v1__mediator_profile__init(c)
         c.pointee.person_id = self.personID
         if !self.personName.isEmpty {
-            c.pointee.person_name = arena.string(self.personName)
+            arena.setString(self.personName, at: c.pointer(to: \.person_name)!)
         }
         c.pointee.tier = Fengqiao__Registry__V1__MediatorTier(rawValue: .init(truncatingIfNeeded: self.tier.rawValue))
         c.pointee.force = Fengqiao__Registry__V1__MediationForce(rawValue: .init(truncatingIfNeeded: self.force.rawValue))
@@ -6285,12 +6285,12 @@ extension RegistryV1.Address: ProtobufMessage {
         fengqiao__registry__v1__address__init(c)
         c.pointee.id = self.id
         if !self.text.isEmpty {
-            c.pointee.text = arena.string(self.text)
+            arena.setString(self.text, at: c.pointer(to: \.text)!)
         }
         c.pointee.unit_id = self.unitID
         c.pointee.grid_id = self.gridID
         if !self.qrCode.isEmpty {
-            c.pointee.qr_code = arena.string(self.qrCode)
+            arena.setString(self.qrCode, at: c.pointer(to: \.qr_code)!)
         }
         if let value = self.location {
             c.pointee.location = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__GeoPoint.self)
@@ -6326,12 +6326,12 @@ extension RegistryV1.CreateAddressRequest: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateAddressRequest.self)
         fengqiao__registry__v1__create_address_request__init(c)
         if !self.text.isEmpty {
-            c.pointee.text = arena.string(self.text)
+            arena.setString(self.text, at: c.pointer(to: \.text)!)
         }
         c.pointee.unit_id = self.unitID
         c.pointee.grid_id = self.gridID
         if !self.qrCode.isEmpty {
-            c.pointee.qr_code = arena.string(self.qrCode)
+            arena.setString(self.qrCode, at: c.pointer(to: \.qr_code)!)
         }
         if let value = self.location {
             c.pointee.location = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__GeoPoint.self)
@@ -6364,7 +6364,7 @@ extension RegistryV1.ResolveQrPlateRequest: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Registry__V1__ResolveQrPlateRequest.self)
         fengqiao__registry__v1__resolve_qr_plate_request__init(c)
         if !self.code.isEmpty {
-            c.pointee.code = arena.string(self.code)
+            arena.setString(self.code, at: c.pointer(to: \.code)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -6425,7 +6425,7 @@ extension RegistryV1.ListAddressesRequest: ProtobufMessage {
         fengqiao__registry__v1__list_addresses_request__init(c)
         c.pointee.unit_id = self.unitID
         if !self.textContains.isEmpty {
-            c.pointee.text_contains = arena.string(self.textContains)
+            arena.setString(self.textContains, at: c.pointer(to: \.text_contains)!)
         }
         if let value = self.page {
             c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageRequest.self)
@@ -6487,7 +6487,7 @@ extension RegistryV1.Building: ProtobufMessage {
         c.pointee.id = self.id
         c.pointee.address_id = self.addressID
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.floors = self.floors
         c.pointee.unit_id = self.unitID
@@ -6520,7 +6520,7 @@ extension RegistryV1.CreateBuildingRequest: ProtobufMessage {
         fengqiao__registry__v1__create_building_request__init(c)
         c.pointee.address_id = self.addressID
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.floors = self.floors
         return UnsafeMutableRawPointer(c)
@@ -6552,7 +6552,7 @@ extension RegistryV1.Household: ProtobufMessage {
         c.pointee.building_id = self.buildingID
         c.pointee.floor = self.floor
         if !self.door.isEmpty {
-            c.pointee.door = arena.string(self.door)
+            arena.setString(self.door, at: c.pointer(to: \.door)!)
         }
         c.pointee.address_id = self.addressID
         return UnsafeMutableRawPointer(c)
@@ -6644,7 +6644,7 @@ extension RegistryV1.CreateHouseholdRequest: ProtobufMessage {
         c.pointee.building_id = self.buildingID
         c.pointee.floor = self.floor
         if !self.door.isEmpty {
-            c.pointee.door = arena.string(self.door)
+            arena.setString(self.door, at: c.pointer(to: \.door)!)
         }
         c.pointee.address_id = self.addressID
         return UnsafeMutableRawPointer(c)
@@ -6784,14 +6784,14 @@ extension RegistryV1.Resident: ProtobufMessage {
         fengqiao__registry__v1__resident__init(c)
         c.pointee.id = self.id
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.kind = Fengqiao__Registry__V1__ResidentKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         if !self.nationalID.isEmpty {
-            c.pointee.national_id = arena.string(self.nationalID)
+            arena.setString(self.nationalID, at: c.pointer(to: \.national_id)!)
         }
         if !self.phone.isEmpty {
-            c.pointee.phone = arena.string(self.phone)
+            arena.setString(self.phone, at: c.pointer(to: \.phone)!)
         }
         c.pointee.household_id = self.householdID
         c.pointee.unit_id = self.unitID
@@ -6835,14 +6835,14 @@ extension RegistryV1.RegisterResidentRequest: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Registry__V1__RegisterResidentRequest.self)
         fengqiao__registry__v1__register_resident_request__init(c)
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.kind = Fengqiao__Registry__V1__ResidentKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         if !self.nationalID.isEmpty {
-            c.pointee.national_id = arena.string(self.nationalID)
+            arena.setString(self.nationalID, at: c.pointer(to: \.national_id)!)
         }
         if !self.phone.isEmpty {
-            c.pointee.phone = arena.string(self.phone)
+            arena.setString(self.phone, at: c.pointer(to: \.phone)!)
         }
         c.pointee.household_id = self.householdID
         c.pointee.unit_id = self.unitID
@@ -6910,16 +6910,16 @@ extension RegistryV1.ListResidentsRequest: ProtobufMessage {
         c.pointee.kind = Fengqiao__Registry__V1__ResidentKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         c.pointee.include_moved_out = self.includeMovedOut ? 1 : 0
         if !self.nameContains.isEmpty {
-            c.pointee.name_contains = arena.string(self.nameContains)
+            arena.setString(self.nameContains, at: c.pointer(to: \.name_contains)!)
         }
         if let value = self.page {
             c.pointee.page = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__PageRequest.self)
         }
         if !self.nationalID.isEmpty {
-            c.pointee.national_id = arena.string(self.nationalID)
+            arena.setString(self.nationalID, at: c.pointer(to: \.national_id)!)
         }
         if !self.phone.isEmpty {
-            c.pointee.phone = arena.string(self.phone)
+            arena.setString(self.phone, at: c.pointer(to: \.phone)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -6981,7 +6981,7 @@ extension RegistryV1.ActualUnit: ProtobufMessage {
         fengqiao__registry__v1__actual_unit__init(c)
         c.pointee.id = self.id
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.kind = Fengqiao__Registry__V1__ActualUnitKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         c.pointee.small_venue_kind = Fengqiao__Registry__V1__SmallVenueKind(rawValue: .init(truncatingIfNeeded: self.smallVenueKind.rawValue))
@@ -7018,7 +7018,7 @@ extension RegistryV1.CreateActualUnitRequest: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateActualUnitRequest.self)
         fengqiao__registry__v1__create_actual_unit_request__init(c)
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.kind = Fengqiao__Registry__V1__ActualUnitKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         c.pointee.small_venue_kind = Fengqiao__Registry__V1__SmallVenueKind(rawValue: .init(truncatingIfNeeded: self.smallVenueKind.rawValue))
@@ -7110,7 +7110,7 @@ extension RegistryV1.ChatGroup: ProtobufMessage {
         fengqiao__registry__v1__chat_group__init(c)
         c.pointee.id = self.id
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.kind = Fengqiao__Registry__V1__ChatGroupKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         c.pointee.unit_id = self.unitID
@@ -7147,7 +7147,7 @@ extension RegistryV1.CreateChatGroupRequest: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Registry__V1__CreateChatGroupRequest.self)
         fengqiao__registry__v1__create_chat_group_request__init(c)
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.kind = Fengqiao__Registry__V1__ChatGroupKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         c.pointee.unit_id = self.unitID
@@ -7272,20 +7272,20 @@ extension RegistryV1.ResidentRow: ProtobufMessage {
         fengqiao__registry__v1__resident_row__init(c)
         c.pointee.row_number = self.rowNumber
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.kind = Fengqiao__Registry__V1__ResidentKind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         if !self.nationalID.isEmpty {
-            c.pointee.national_id = arena.string(self.nationalID)
+            arena.setString(self.nationalID, at: c.pointer(to: \.national_id)!)
         }
         if !self.phone.isEmpty {
-            c.pointee.phone = arena.string(self.phone)
+            arena.setString(self.phone, at: c.pointer(to: \.phone)!)
         }
         if !self.unitCode.isEmpty {
-            c.pointee.unit_code = arena.string(self.unitCode)
+            arena.setString(self.unitCode, at: c.pointer(to: \.unit_code)!)
         }
         if !self.qrCode.isEmpty {
-            c.pointee.qr_code = arena.string(self.qrCode)
+            arena.setString(self.qrCode, at: c.pointer(to: \.qr_code)!)
         }
         if let value = self.movedIn {
             c.pointee.moved_in = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Common__V1__Date.self)
@@ -7347,16 +7347,16 @@ extension RegistryV1.AddressRow: ProtobufMessage {
         fengqiao__registry__v1__address_row__init(c)
         c.pointee.row_number = self.rowNumber
         if !self.text.isEmpty {
-            c.pointee.text = arena.string(self.text)
+            arena.setString(self.text, at: c.pointer(to: \.text)!)
         }
         if !self.unitCode.isEmpty {
-            c.pointee.unit_code = arena.string(self.unitCode)
+            arena.setString(self.unitCode, at: c.pointer(to: \.unit_code)!)
         }
         if !self.gridCode.isEmpty {
-            c.pointee.grid_code = arena.string(self.gridCode)
+            arena.setString(self.gridCode, at: c.pointer(to: \.grid_code)!)
         }
         if !self.qrCode.isEmpty {
-            c.pointee.qr_code = arena.string(self.qrCode)
+            arena.setString(self.qrCode, at: c.pointer(to: \.qr_code)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -7412,10 +7412,10 @@ extension RegistryV1.RejectedRow: ProtobufMessage {
         fengqiao__registry__v1__rejected_row__init(c)
         c.pointee.row_number = self.rowNumber
         if !self.field.isEmpty {
-            c.pointee.field = arena.string(self.field)
+            arena.setString(self.field, at: c.pointer(to: \.field)!)
         }
         if !self.reason.isEmpty {
-            c.pointee.reason = arena.string(self.reason)
+            arena.setString(self.reason, at: c.pointer(to: \.reason)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -7476,10 +7476,10 @@ extension RegistryV1.Credential: ProtobufMessage {
         c.pointee.station_id = self.stationID
         c.pointee.person_id = self.personID
         if !self.serviceName.isEmpty {
-            c.pointee.service_name = arena.string(self.serviceName)
+            arena.setString(self.serviceName, at: c.pointer(to: \.service_name)!)
         }
         if !self.label.isEmpty {
-            c.pointee.label = arena.string(self.label)
+            arena.setString(self.label, at: c.pointer(to: \.label)!)
         }
         c.pointee.issued_at_ms = self.issuedAtMs
         c.pointee.issued_by = self.issuedBy
@@ -7521,10 +7521,10 @@ extension RegistryV1.IssueCredentialRequest: ProtobufMessage {
         c.pointee.station_id = self.stationID
         c.pointee.person_id = self.personID
         if !self.serviceName.isEmpty {
-            c.pointee.service_name = arena.string(self.serviceName)
+            arena.setString(self.serviceName, at: c.pointer(to: \.service_name)!)
         }
         if !self.label.isEmpty {
-            c.pointee.label = arena.string(self.label)
+            arena.setString(self.label, at: c.pointer(to: \.label)!)
         }
         c.pointee.valid_days = self.validDays
         return UnsafeMutableRawPointer(c)
@@ -7559,7 +7559,7 @@ extension RegistryV1.IssuedCredential: ProtobufMessage {
             c.pointee.credential = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Registry__V1__Credential.self)
         }
         if !self.token.isEmpty {
-            c.pointee.token = arena.string(self.token)
+            arena.setString(self.token, at: c.pointer(to: \.token)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -7587,7 +7587,7 @@ extension RegistryV1.RevokeCredentialRequest: ProtobufMessage {
         fengqiao__registry__v1__revoke_credential_request__init(c)
         c.pointee.id = self.id
         if !self.reason.isEmpty {
-            c.pointee.reason = arena.string(self.reason)
+            arena.setString(self.reason, at: c.pointer(to: \.reason)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -7697,7 +7697,7 @@ extension RegistryV1.RevealPersonalDataRequest: ProtobufMessage {
         c.pointee.resident_id = self.residentID
         c.pointee.field = Fengqiao__Registry__V1__PersonalDataField(rawValue: .init(truncatingIfNeeded: self.field.rawValue))
         if !self.reason.isEmpty {
-            c.pointee.reason = arena.string(self.reason)
+            arena.setString(self.reason, at: c.pointer(to: \.reason)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -7726,7 +7726,7 @@ extension RegistryV1.RevealPersonalDataResponse: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Registry__V1__RevealPersonalDataResponse.self)
         fengqiao__registry__v1__reveal_personal_data_response__init(c)
         if !self.value.isEmpty {
-            c.pointee.value = arena.string(self.value)
+            arena.setString(self.value, at: c.pointer(to: \.value)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -7754,31 +7754,31 @@ extension RegistryV1.AuditEvent: ProtobufMessage {
         c.pointee.id = self.id
         c.pointee.at_ms = self.atMs
         if !self.service.isEmpty {
-            c.pointee.service = arena.string(self.service)
+            arena.setString(self.service, at: c.pointer(to: \.service)!)
         }
         c.pointee.credential_id = self.credentialID
         c.pointee.role = Fengqiao__Registry__V1__Role(rawValue: .init(truncatingIfNeeded: self.role.rawValue))
         c.pointee.station_id = self.stationID
         c.pointee.person_id = self.personID
         if !self.relayedBy.isEmpty {
-            c.pointee.relayed_by = arena.string(self.relayedBy)
+            arena.setString(self.relayedBy, at: c.pointer(to: \.relayed_by)!)
         }
         if !self.method.isEmpty {
-            c.pointee.method = arena.string(self.method)
+            arena.setString(self.method, at: c.pointer(to: \.method)!)
         }
         c.pointee.n_targets = self.targets.count
         c.pointee.targets = arena.array(self.targets) { arena.string($0) }
         if !self.requestID.isEmpty {
-            c.pointee.request_id = arena.string(self.requestID)
+            arena.setString(self.requestID, at: c.pointer(to: \.request_id)!)
         }
         if !self.peer.isEmpty {
-            c.pointee.peer = arena.string(self.peer)
+            arena.setString(self.peer, at: c.pointer(to: \.peer)!)
         }
         if !self.outcome.isEmpty {
-            c.pointee.outcome = arena.string(self.outcome)
+            arena.setString(self.outcome, at: c.pointer(to: \.outcome)!)
         }
         if !self.detail.isEmpty {
-            c.pointee.detail = arena.string(self.detail)
+            arena.setString(self.detail, at: c.pointer(to: \.detail)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -7820,13 +7820,13 @@ extension RegistryV1.ListAuditEventsRequest: ProtobufMessage {
         c.pointee.person_id = self.personID
         c.pointee.station_id = self.stationID
         if !self.method.isEmpty {
-            c.pointee.method = arena.string(self.method)
+            arena.setString(self.method, at: c.pointer(to: \.method)!)
         }
         if !self.target.isEmpty {
-            c.pointee.target = arena.string(self.target)
+            arena.setString(self.target, at: c.pointer(to: \.target)!)
         }
         if !self.outcome.isEmpty {
-            c.pointee.outcome = arena.string(self.outcome)
+            arena.setString(self.outcome, at: c.pointer(to: \.outcome)!)
         }
         c.pointee.since_ms = self.sinceMs
         c.pointee.until_ms = self.untilMs

@@ -704,7 +704,7 @@ extension TestingV1.EchoRequest: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Testing__V1__EchoRequest.self)
         fengqiao__testing__v1__echo_request__init(c)
         if !self.text.isEmpty {
-            c.pointee.text = arena.string(self.text)
+            arena.setString(self.text, at: c.pointer(to: \.text)!)
         }
         if let value = self.fields {
             c.pointee.fields = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Testing__V1__AllFields.self)
@@ -736,7 +736,7 @@ extension TestingV1.EchoResponse: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Testing__V1__EchoResponse.self)
         fengqiao__testing__v1__echo_response__init(c)
         if !self.text.isEmpty {
-            c.pointee.text = arena.string(self.text)
+            arena.setString(self.text, at: c.pointer(to: \.text)!)
         }
         if let value = self.fields {
             c.pointee.fields = value._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Testing__V1__AllFields.self)
@@ -767,7 +767,7 @@ extension TestingV1.ExpandRequest: ProtobufMessage {
         fengqiao__testing__v1__expand_request__init(c)
         c.pointee.count = self.count
         if !self.text.isEmpty {
-            c.pointee.text = arena.string(self.text)
+            arena.setString(self.text, at: c.pointer(to: \.text)!)
         }
         c.pointee.interval_ms = self.intervalMs
         return UnsafeMutableRawPointer(c)
@@ -797,7 +797,7 @@ extension TestingV1.ExpandResponse: ProtobufMessage {
         fengqiao__testing__v1__expand_response__init(c)
         c.pointee.index = self.index
         if !self.text.isEmpty {
-            c.pointee.text = arena.string(self.text)
+            arena.setString(self.text, at: c.pointer(to: \.text)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -885,7 +885,7 @@ extension TestingV1.AllFields: ProtobufMessage {
         c.pointee.float_value = self.floatValue
         c.pointee.double_value = self.doubleValue
         if !self.stringValue.isEmpty {
-            c.pointee.string_value = arena.string(self.stringValue)
+            arena.setString(self.stringValue, at: c.pointer(to: \.string_value)!)
         }
         if !self.bytesValue.isEmpty {
             c.pointee.bytes_value = ProtobufCBinaryData(len: self.bytesValue.count, data: arena.bytes(self.bytesValue))
@@ -922,7 +922,7 @@ extension TestingV1.AllFields: ProtobufMessage {
             let item = arena.allocate(Fengqiao__Testing__V1__AllFields__CountsEntry.self)
             fengqiao__testing__v1__all_fields__counts_entry__init(item)
             if !entry.key.isEmpty {
-                item.pointee.key = arena.string(entry.key)
+                arena.setString(entry.key, at: item.pointer(to: \.key)!)
             }
             item.pointee.value = entry.value
             return item
@@ -940,10 +940,10 @@ extension TestingV1.AllFields: ProtobufMessage {
             let item = arena.allocate(Fengqiao__Testing__V1__AllFields__LabelsEntry.self)
             fengqiao__testing__v1__all_fields__labels_entry__init(item)
             if !entry.key.isEmpty {
-                item.pointee.key = arena.string(entry.key)
+                arena.setString(entry.key, at: item.pointer(to: \.key)!)
             }
             if !entry.value.isEmpty {
-                item.pointee.value = arena.string(entry.value)
+                arena.setString(entry.value, at: item.pointer(to: \.value)!)
             }
             return item
         }
@@ -993,7 +993,7 @@ extension TestingV1.AllFields: ProtobufMessage {
             let wrapper = arena.allocate(Google__Protobuf__StringValue.self)
             google__protobuf__string_value__init(wrapper)
             if !value.isEmpty {
-                wrapper.pointee.value = arena.string(value)
+                arena.setString(value, at: wrapper.pointer(to: \.value)!)
             }
             c.pointee.optional_string = wrapper
         }
@@ -1075,7 +1075,7 @@ extension TestingV1.AllFields.Nested: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Testing__V1__AllFields__Nested.self)
         fengqiao__testing__v1__all_fields__nested__init(c)
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.number = self.number
         if let value = self.leaf {
@@ -1107,7 +1107,7 @@ extension TestingV1.Leaf: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Testing__V1__Leaf.self)
         fengqiao__testing__v1__leaf__init(c)
         if !self.label.isEmpty {
-            c.pointee.label = arena.string(self.label)
+            arena.setString(self.label, at: c.pointer(to: \.label)!)
         }
         c.pointee.flag = self.flag ? 1 : 0
         return UnsafeMutableRawPointer(c)

@@ -54,12 +54,19 @@ extension RPCV1.Envelope {
         return try ProtobufArena.withStackBlock { arena in
             switch payload {
             case .encoded(let bytes):
-                let parts = try EnvelopeFrameParts(self, addingMetadata: entry, in: arena, payloadSize: bytes.count)
-                return body(parts) { buffer in bytes.withUnsafeBytes { buffer.copyMemory(from: $0) } }
+                let made = try EnvelopeFrameParts.Made(self, addingMetadata: entry, in: arena)
+                return arena.withStringsInPlace {
+                    let parts = EnvelopeFrameParts(made, in: arena, payloadSize: bytes.count)
+                    return body(parts) { buffer in bytes.withUnsafeBytes { buffer.copyMemory(from: $0) } }
+                }
             case .message(let message):
-                let packing = try arena.prepare(message)
-                let parts = try EnvelopeFrameParts(self, addingMetadata: entry, in: arena, payloadSize: packing.size)
-                return body(parts) { packing.write(into: $0) }
+                let madeMessage = try arena.make(message)
+                let made = try EnvelopeFrameParts.Made(self, addingMetadata: entry, in: arena)
+                return arena.withStringsInPlace {
+                    let packing = ProtobufPacking(made: madeMessage, in: arena)
+                    let parts = EnvelopeFrameParts(made, in: arena, payloadSize: packing.size)
+                    return body(parts) { packing.write(into: $0) }
+                }
             }
         }
     }
@@ -156,37 +163,49 @@ private struct EnvelopeFrameParts {
     /// The frame's size after its 4-byte length prefix.
     let size: Int
 
-    /// `entry` is added to the envelope's `metadata` (whose keys it is not among).
-    ///
-    /// - Throws: ``ProtobufEncodingError`` when a string of the envelope holds U+0000.
-    init(_ envelope: RPCV1.Envelope, addingMetadata entry: (key: String, value: String)?, in arena: ProtobufArena, payloadSize: Int) throws {
-        // The envelope's structs are made once; its `status` and `go_away` then move to a second
-        // envelope struct of their own, packed after the payload.
-        let made: UnsafeMutableRawPointer
-        if envelope.payload.isEmpty {
-            made = try arena.make(envelope)
-        } else {
-            // The payload goes into the frame apart from the envelope: do not copy it here too.
-            var withoutPayload = envelope
-            withoutPayload.payload = []
-            made = try arena.make(withoutPayload)
+    /// The two envelope structs of a frame, made in an arena and not yet measured.
+    struct Made {
+        let head: UnsafeMutablePointer<Fengqiao__Rpc__V1__Envelope>
+        /// `nil` when the envelope has neither `status` nor `go_away`.
+        let tail: UnsafeMutablePointer<Fengqiao__Rpc__V1__Envelope>?
+
+        /// `entry` is added to the envelope's `metadata` (whose keys it is not among).
+        ///
+        /// - Throws: ``ProtobufEncodingError`` when a string of the envelope holds U+0000.
+        init(_ envelope: RPCV1.Envelope, addingMetadata entry: (key: String, value: String)?, in arena: ProtobufArena) throws {
+            // The envelope's structs are made once; its `status` and `go_away` then move to a
+            // second envelope struct of their own, packed after the payload.
+            let made: UnsafeMutableRawPointer
+            if envelope.payload.isEmpty {
+                made = try arena.make(envelope)
+            } else {
+                // The payload goes into the frame apart from the envelope: do not copy it here too.
+                var withoutPayload = envelope
+                withoutPayload.payload = []
+                made = try arena.make(withoutPayload)
+            }
+            head = made.assumingMemoryBound(to: Fengqiao__Rpc__V1__Envelope.self)
+            if let entry {
+                try EnvelopeFrameParts.add(entry, to: head, in: arena)
+            }
+            if head.pointee.status != nil || head.pointee.go_away != nil {
+                let tail = arena.allocate(Fengqiao__Rpc__V1__Envelope.self)
+                fengqiao__rpc__v1__envelope__init(tail)
+                tail.pointee.status = head.pointee.status
+                tail.pointee.go_away = head.pointee.go_away
+                head.pointee.status = nil
+                head.pointee.go_away = nil
+                self.tail = tail
+            } else {
+                tail = nil
+            }
         }
-        let head = made.assumingMemoryBound(to: Fengqiao__Rpc__V1__Envelope.self)
-        if let entry {
-            try Self.add(entry, to: head, in: arena)
-        }
-        if head.pointee.status != nil || head.pointee.go_away != nil {
-            let tail = arena.allocate(Fengqiao__Rpc__V1__Envelope.self)
-            fengqiao__rpc__v1__envelope__init(tail)
-            tail.pointee.status = head.pointee.status
-            tail.pointee.go_away = head.pointee.go_away
-            head.pointee.status = nil
-            head.pointee.go_away = nil
-            last = ProtobufPacking(made: UnsafeMutableRawPointer(tail))
-        } else {
-            last = nil
-        }
-        first = ProtobufPacking(made: made)
+    }
+
+    /// Measures `made`, inside the arena's `withStringsInPlace(_:)`, where the frame is written too.
+    init(_ made: Made, in arena: borrowing ProtobufArena, payloadSize: Int) {
+        last = made.tail.map { ProtobufPacking(made: UnsafeMutableRawPointer($0), in: arena) }
+        first = ProtobufPacking(made: UnsafeMutableRawPointer(made.head), in: arena)
         self.payloadSize = payloadSize
         // proto3 leaves an empty `bytes` field out.
         let payloadField = payloadSize == 0 ? 0 : 1 + ProtobufVarint.length(of: payloadSize) + payloadSize
@@ -195,7 +214,7 @@ private struct EnvelopeFrameParts {
 
     /// Adds `entry` to the envelope struct's `metadata`, in key order as the generated code sorts
     /// the map (byte order, which is Swift's order for the ASCII keys of metadata).
-    private static func add(
+    fileprivate static func add(
         _ entry: (key: String, value: String),
         to envelope: UnsafeMutablePointer<Fengqiao__Rpc__V1__Envelope>,
         in arena: ProtobufArena

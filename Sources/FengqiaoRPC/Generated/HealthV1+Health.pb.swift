@@ -321,7 +321,7 @@ extension HealthV1.CheckRequest: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Health__V1__CheckRequest.self)
         fengqiao__health__v1__check_request__init(c)
         if !self.service.isEmpty {
-            c.pointee.service = arena.string(self.service)
+            arena.setString(self.service, at: c.pointer(to: \.service)!)
         }
         return UnsafeMutableRawPointer(c)
     }
@@ -417,7 +417,7 @@ extension HealthV1.ServiceInfo: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Health__V1__ServiceInfo.self)
         fengqiao__health__v1__service_info__init(c)
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         c.pointee.n_methods = self.methods.count
         c.pointee.methods = arena.array(self.methods) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Health__V1__MethodInfo.self) as UnsafeMutablePointer<Fengqiao__Health__V1__MethodInfo>? }
@@ -446,16 +446,16 @@ extension HealthV1.MethodInfo: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Health__V1__MethodInfo.self)
         fengqiao__health__v1__method_info__init(c)
         if !self.name.isEmpty {
-            c.pointee.name = arena.string(self.name)
+            arena.setString(self.name, at: c.pointer(to: \.name)!)
         }
         if !self.path.isEmpty {
-            c.pointee.path = arena.string(self.path)
+            arena.setString(self.path, at: c.pointer(to: \.path)!)
         }
         if !self.requestType.isEmpty {
-            c.pointee.request_type = arena.string(self.requestType)
+            arena.setString(self.requestType, at: c.pointer(to: \.request_type)!)
         }
         if !self.responseType.isEmpty {
-            c.pointee.response_type = arena.string(self.responseType)
+            arena.setString(self.responseType, at: c.pointer(to: \.response_type)!)
         }
         c.pointee.server_streaming = self.serverStreaming ? 1 : 0
         return UnsafeMutableRawPointer(c)

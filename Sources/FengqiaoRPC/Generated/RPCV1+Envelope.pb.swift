@@ -351,17 +351,17 @@ extension RPCV1.Envelope: ProtobufMessage {
         c.pointee.kind = Fengqiao__Rpc__V1__Envelope__Kind(rawValue: .init(truncatingIfNeeded: self.kind.rawValue))
         c.pointee.call_id = self.callID
         if !self.method.isEmpty {
-            c.pointee.method = arena.string(self.method)
+            arena.setString(self.method, at: c.pointer(to: \.method)!)
         }
         c.pointee.n_metadata = self.metadata.count
         c.pointee.metadata = arena.map(self.metadata, by: { $0.key < $1.key }) { (entry) -> UnsafeMutablePointer<Fengqiao__Rpc__V1__Envelope__MetadataEntry>? in
             let item = arena.allocate(Fengqiao__Rpc__V1__Envelope__MetadataEntry.self)
             fengqiao__rpc__v1__envelope__metadata_entry__init(item)
             if !entry.key.isEmpty {
-                item.pointee.key = arena.string(entry.key)
+                arena.setString(entry.key, at: item.pointer(to: \.key)!)
             }
             if !entry.value.isEmpty {
-                item.pointee.value = arena.string(entry.value)
+                arena.setString(entry.value, at: item.pointer(to: \.value)!)
             }
             return item
         }
@@ -410,7 +410,7 @@ extension RPCV1.GoAway: ProtobufMessage {
         c.pointee.reason = Fengqiao__Rpc__V1__GoAway__Reason(rawValue: .init(truncatingIfNeeded: self.reason.rawValue))
         c.pointee.last_call_id = self.lastCallID
         if !self.message.isEmpty {
-            c.pointee.message = arena.string(self.message)
+            arena.setString(self.message, at: c.pointer(to: \.message)!)
         }
         return UnsafeMutableRawPointer(c)
     }

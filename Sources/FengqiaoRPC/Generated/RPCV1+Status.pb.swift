@@ -256,7 +256,7 @@ extension RPCV1.Status: ProtobufMessage {
         fengqiao__rpc__v1__status__init(c)
         c.pointee.code = Fengqiao__Rpc__V1__Code(rawValue: .init(truncatingIfNeeded: self.code.rawValue))
         if !self.message.isEmpty {
-            c.pointee.message = arena.string(self.message)
+            arena.setString(self.message, at: c.pointer(to: \.message)!)
         }
         c.pointee.n_field_violations = self.fieldViolations.count
         c.pointee.field_violations = arena.array(self.fieldViolations) { $0._protobufMake(in: arena).assumingMemoryBound(to: Fengqiao__Rpc__V1__FieldViolation.self) as UnsafeMutablePointer<Fengqiao__Rpc__V1__FieldViolation>? }
@@ -286,10 +286,10 @@ extension RPCV1.FieldViolation: ProtobufMessage {
         let c = arena.allocate(Fengqiao__Rpc__V1__FieldViolation.self)
         fengqiao__rpc__v1__field_violation__init(c)
         if !self.field.isEmpty {
-            c.pointee.field = arena.string(self.field)
+            arena.setString(self.field, at: c.pointer(to: \.field)!)
         }
         if !self.description.isEmpty {
-            c.pointee.description = arena.string(self.description)
+            arena.setString(self.description, at: c.pointer(to: \.description)!)
         }
         return UnsafeMutableRawPointer(c)
     }

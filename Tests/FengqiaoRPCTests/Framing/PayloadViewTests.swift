@@ -42,6 +42,15 @@ struct PayloadViewTests {
         ),
         RPCV1.Envelope(kind: .goAway, goAway: RPCV1.GoAway(reason: .shuttingDown, lastCallID: 12, message: "bye")),
         RPCV1.Envelope(kind: .pong, callID: 1, payload: [1, 2, 3], status: RPCV1.Status(code: .ok), goAway: RPCV1.GoAway(lastCallID: 3)),
+        // Strings over 1 KiB, which protobuf-c reads in place, before the payload and after it.
+        RPCV1.Envelope(
+            kind: .endOfStream,
+            callID: 12,
+            method: "/" + String(repeating: "m", count: 1_500),
+            metadata: ["note": String(repeating: "枫", count: 600)],
+            payload: [7],
+            status: RPCV1.Status(code: .internal, message: String(repeating: "桥", count: 700))
+        ),
     ]
 
     @Test("a frame holds the bytes of protobuf-c packing the whole envelope", arguments: envelopes)
@@ -67,6 +76,22 @@ struct PayloadViewTests {
         try packedFirst.writeEnvelopeFrame(withPayload)
         #expect(straight == packedFirst)
         #expect(Array(straight.readableBytesView.dropFirst(4)) == (try withPayload.serializedBytes()))
+    }
+
+    @Test("a frame with long strings in the envelope and the message decodes to both")
+    func longStringsIntoFrame() throws {
+        let message = TestingV1.EchoResponse(text: String(repeating: "枫桥", count: 3_000))
+        let envelope = RPCV1.Envelope(
+            kind: .response, callID: 4, metadata: ["note": String(repeating: "经验", count: 1_000)],
+            status: RPCV1.Status(code: .ok, message: String(repeating: "x", count: 2_000)))
+        var frame = ByteBuffer()
+        try frame.writeEnvelopeFrame(envelope, payload: message)
+        var decoder = EnvelopeFrameDecoder()
+        let inbound = try #require(try decoder.decodeEnvelope(from: &frame))
+        var expected = envelope
+        expected.payload = try message.serializedBytes()
+        #expect(inbound.wholeEnvelope == expected)
+        #expect(try TestingV1.EchoResponse(serializedBytes: inbound.payload.readableBytesView) == message)
     }
 
     @Test("a message holding U+0000 is refused and nothing is written")
